@@ -1,0 +1,1 @@
+"""Application services shared by the GUI and the CLI (no widgets)."""

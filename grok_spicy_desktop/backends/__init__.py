@@ -1,0 +1,1 @@
+"""Generation backends: the protocol and typed errors, xAI (xai-sdk) and the offline renderer."""

@@ -1,0 +1,225 @@
+"""The project document (``project.json``): options, plan, asset records with takes, and the
+paid-call ledger that makes runs resumable without paying twice.
+
+Every path stored here is relative to the project folder (POSIX separators), so a project can
+be moved or copied as a folder.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from .story import StoryPlan
+
+SCHEMA_VERSION = 1
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class AssetStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    BLOCKED = "blocked"  # moderation kept refusing; the run goes on without it
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Take(BaseModel):
+    """One attempt at an asset: what was asked, what came back, what it scored and cost."""
+
+    index: int
+    kind: str  # generate | stylize | fix | video | correction | regenerate
+    prompt: str
+    path: str | None = None
+    score: float | None = None
+    issues: list[str] = Field(default_factory=list)
+    fix_prompt: str | None = None
+    cost_usd: float = 0.0
+    model: str | None = None
+    fingerprint: str = ""
+    references: list[str] = Field(default_factory=list)
+    moderated: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class _AssetBase(BaseModel):
+    status: AssetStatus = AssetStatus.PENDING
+    takes: list[Take] = Field(default_factory=list)
+    selected_take: int | None = None  # Take.index
+    error: str | None = None
+    regen: int = 0  # bumped by "regenerate": part of every fingerprint, so a fresh take is paid for
+
+    @property
+    def selected(self) -> Take | None:
+        return next((t for t in self.takes if t.index == self.selected_take), None)
+
+    @property
+    def score(self) -> float | None:
+        take = self.selected
+        return take.score if take else None
+
+    @property
+    def path(self) -> str | None:
+        take = self.selected
+        return take.path if take else None
+
+    def next_take_index(self) -> int:
+        return max((t.index for t in self.takes), default=0) + 1
+
+    def best_take(self) -> Take | None:
+        usable = [t for t in self.takes if t.path and not t.moderated]
+        if not usable:
+            return None
+        # Highest score wins; on a tie the earlier take (it was paid for first and is as good).
+        return max(usable, key=lambda t: (t.score if t.score is not None else -1.0, -t.index))
+
+    def add_take(self, take: Take) -> Take:
+        self.takes = [t for t in self.takes if t.index != take.index] + [take]
+        self.takes.sort(key=lambda t: t.index)
+        return take
+
+
+class CharacterAsset(_AssetBase):
+    name: str
+    mode: Literal["generate", "stylize"] = "generate"
+    reference_paths: list[str] = Field(default_factory=list)
+
+    @property
+    def portrait_path(self) -> str | None:
+        return self.path
+
+
+class KeyframeAsset(_AssetBase):
+    scene_id: int
+    video_prompt: str = ""
+    edit_passes: int = 0
+
+    @property
+    def keyframe_path(self) -> str | None:
+        return self.path
+
+
+class VideoAsset(_AssetBase):
+    scene_id: int
+    duration: float | None = None  # measured, of the selected take
+    first_frame_path: str | None = None
+    last_frame_path: str | None = None
+    correction_passes: int = 0
+    progress: float = 0.0  # 0-1 of the job in flight
+
+    @property
+    def video_path(self) -> str | None:
+        return self.path
+
+
+class CallRecord(BaseModel):
+    """A paid call, keyed by the fingerprint of its inputs. The ledger *and* the reuse cache.
+
+    ``state`` is ``pending`` only for video jobs between submission and download: the request id
+    is saved before polling starts, so a restart resumes polling instead of paying again.
+    """
+
+    fingerprint: str
+    kind: str  # plan | map_refs | reword | image | score | video
+    model: str | None = None
+    cost_usd: float = 0.0
+    estimated: bool = False  # cost came from the price table, not the API
+    state: Literal["pending", "done", "moderated", "failed"] = "done"
+    request_id: str | None = None
+    label: str = ""  # human-readable: "character Mara take 2"
+    result: dict[str, Any] = Field(default_factory=dict)
+    created_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+
+
+class Gap(BaseModel):
+    what: str  # "scene 3 video", "character Mara"
+    reason: str
+
+
+class RunOutcome(BaseModel):
+    status: Literal["complete", "complete_with_gaps", "failed", "cancelled", "paused"]
+    message: str = ""
+    gaps: list[Gap] = Field(default_factory=list)
+    final_video: str | None = None
+    finished_at: datetime = Field(default_factory=utcnow)
+
+
+class RunOptions(BaseModel):
+    """What the user chose for this project (the settings give the defaults)."""
+
+    style: str | None = None  # style override / hint
+    scene_count: int | None = None  # None: let the planner choose 3-6
+    target_seconds: int | None = None
+    aspect_ratio: str | None = None  # None: let the planner choose
+    resolution: Literal["480p", "720p", "1080p"] = "720p"
+    backend: Literal["offline", "xai"] = "offline"
+    pause_after_plan: bool = False
+
+
+class Project(BaseModel):
+    schema_version: int = SCHEMA_VERSION
+    id: str
+    name: str
+    concept: str
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    options: RunOptions = Field(default_factory=RunOptions)
+    references: dict[str, list[str]] = Field(default_factory=dict)  # label -> relative paths
+    ref_mapping: dict[str, str] = Field(default_factory=dict)  # label -> character name
+    plan: StoryPlan | None = None
+    plan_approved: bool = False
+    plan_warnings: list[str] = Field(default_factory=list)
+    characters: list[CharacterAsset] = Field(default_factory=list)
+    keyframes: list[KeyframeAsset] = Field(default_factory=list)
+    videos: list[VideoAsset] = Field(default_factory=list)
+    calls: list[CallRecord] = Field(default_factory=list)
+    rewordings: dict[str, str] = Field(default_factory=dict)  # original prompt hash -> reworded
+    final_video: str | None = None
+    outcome: RunOutcome | None = None
+
+    # -- lookups -----------------------------------------------------------------------------
+    def character_asset(self, name: str) -> CharacterAsset | None:
+        key = name.casefold()
+        return next((c for c in self.characters if c.name.casefold() == key), None)
+
+    def keyframe(self, scene_id: int) -> KeyframeAsset | None:
+        return next((k for k in self.keyframes if k.scene_id == scene_id), None)
+
+    def video(self, scene_id: int) -> VideoAsset | None:
+        return next((v for v in self.videos if v.scene_id == scene_id), None)
+
+    def call(self, fingerprint: str) -> CallRecord | None:
+        for record in reversed(self.calls):
+            if record.fingerprint == fingerprint:
+                return record
+        return None
+
+    @property
+    def spent_usd(self) -> float:
+        return round(sum(c.cost_usd for c in self.calls), 6)
+
+    def ensure_assets(self) -> None:
+        """Create asset records for every character and scene of the plan (idempotent)."""
+        if self.plan is None:
+            return
+        for ch in self.plan.characters:
+            if self.character_asset(ch.name) is None:
+                self.characters.append(CharacterAsset(name=ch.name))
+        names = {c.name.casefold() for c in self.plan.characters}
+        self.characters = [c for c in self.characters if c.name.casefold() in names]
+        ids = [s.scene_id for s in self.plan.scenes]
+        for sid in ids:
+            if self.keyframe(sid) is None:
+                self.keyframes.append(KeyframeAsset(scene_id=sid))
+            if self.video(sid) is None:
+                self.videos.append(VideoAsset(scene_id=sid))
+        self.keyframes = sorted((k for k in self.keyframes if k.scene_id in ids), key=lambda k: ids.index(k.scene_id))
+        self.videos = sorted((v for v in self.videos if v.scene_id in ids), key=lambda v: ids.index(v.scene_id))

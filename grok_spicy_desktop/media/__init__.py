@@ -1,0 +1,1 @@
+"""FFmpeg location, probing, frame extraction, normalization, assembly and export (no Qt)."""

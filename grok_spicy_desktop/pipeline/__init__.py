@@ -1,0 +1,1 @@
+"""The six pipeline steps, scheduler, observer protocol, fingerprints and cost ledger (no Qt)."""

@@ -1,0 +1,1 @@
+"""Project folders, project.json schema and migrations, settings, secrets, logging (no Qt)."""
