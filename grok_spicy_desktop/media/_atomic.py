@@ -1,0 +1,60 @@
+"""Write-to-temp-then-rename helpers, so a cancel, crash or FFmpeg failure never leaves a partial
+or stale file under the final name (the original wrote straight to ``final.mp4``)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def temp_sibling(dest: Path, suffix: str | None = None) -> Path:
+    """A new, unique, hidden path in ``dest``'s folder (same filesystem, so the rename is atomic).
+
+    The suffix keeps ``dest``'s extension so FFmpeg picks the right muxer/encoder from it. The
+    file is not created (``mkstemp`` would make it owner-only, and the final file inherits the
+    temp file's permissions); FFmpeg creates it with the user's normal umask.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    return dest.parent / f".{dest.stem}.{secrets.token_hex(6)}.part{suffix or dest.suffix}"
+
+
+def discard(*paths: Path) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def staged(dest: Path, suffix: str | None = None) -> Iterator[Path]:
+    """Yield a temp path beside ``dest``; rename it over ``dest`` on success, delete it on error."""
+    tmp = temp_sibling(dest, suffix)
+    try:
+        yield tmp
+        os.replace(tmp, dest)
+    finally:
+        discard(tmp)
+
+
+def commit(tmp: Path, dest: Path, *, overwrite: bool) -> None:
+    """Move a finished temp file to ``dest``.
+
+    Without ``overwrite`` a hard link is used, which fails atomically if ``dest`` appeared in the
+    meantime (another program saving the same name) instead of silently replacing it. File systems
+    without hard links (FAT/exFAT sticks) fall back to check-then-rename.
+    """
+    if overwrite:
+        os.replace(tmp, dest)
+        return
+    try:
+        os.link(tmp, dest)
+    except FileExistsError:
+        raise
+    except OSError:
+        if dest.exists():
+            raise FileExistsError(dest) from None
+        os.replace(tmp, dest)
+        return
+    discard(tmp)

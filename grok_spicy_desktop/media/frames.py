@@ -1,0 +1,103 @@
+"""First and last frame of a clip as JPEG (the last frame seeds the next scene's keyframe).
+
+The original grabbed the last frame with ``-sseof -0.1 -vframes 1``: when the final frame starts
+more than 0.1 s before the end (low fps) the seek lands past it and FFmpeg writes *nothing*,
+and because it wrote straight to the destination an older image there survived - a stale frame
+from a previous take silently chained into the next scene. Here:
+
+* every attempt writes to a fresh temp file next to ``dest`` and only a non-empty result is
+  renamed over ``dest`` (atomic), so ``dest`` is either the new frame or untouched;
+* the last frame is taken by decoding the final second with ``-update 1`` (each decoded frame
+  overwrites the image, so the last one written *is* the last frame, at any fps);
+* if that yields nothing (odd timestamps, unknown duration) it falls back to an absolute seek
+  to ``duration - 1 s`` and finally to decoding the whole clip (at most 15 s: well under 1 s).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from grok_spicy_desktop.media._atomic import discard, temp_sibling
+from grok_spicy_desktop.media.errors import MediaError
+from grok_spicy_desktop.media.ffmpeg import FFmpegCancelled, FFmpegError, run_ffmpeg
+from grok_spicy_desktop.media.probe import probe
+
+__all__ = ["extract_first_frame", "extract_last_frame"]
+
+_OUTPUT = ["-map", "0:v:0", "-an", "-sn", "-q:v", "2", "-update", "1", "-y"]
+_TAIL_SECONDS = 1.0
+
+
+def _attempt(
+    pre_input: Sequence[str],
+    video: Path,
+    tmp: Path,
+    extra: Sequence[str],
+    *,
+    cancel: threading.Event | None,
+    timeout: float,
+) -> bool:
+    """Run one extraction into ``tmp``; True when it produced a non-empty image."""
+    discard(tmp)
+    try:
+        run_ffmpeg([*pre_input, "-i", video, *_OUTPUT, *extra, tmp], cancel=cancel, timeout=timeout)
+    except FFmpegCancelled:
+        raise
+    except FFmpegError:
+        return False
+    return tmp.is_file() and tmp.stat().st_size > 0
+
+
+def _extract(
+    video: Path | str,
+    dest: Path | str,
+    attempts: list[tuple[list[str], list[str]]],
+    what: str,
+    cancel: threading.Event | None,
+    timeout: float,
+) -> Path:
+    video, dest = Path(video), Path(dest)
+    tmp = temp_sibling(dest)
+    try:
+        for pre_input, extra in attempts:
+            if _attempt(pre_input, video, tmp, extra, cancel=cancel, timeout=timeout):
+                os.replace(tmp, dest)
+                return dest
+    finally:
+        discard(tmp)
+    raise MediaError(f"Could not extract the {what} frame of {video}; the clip may be damaged.")
+
+
+def extract_first_frame(
+    video: Path | str,
+    dest: Path | str,
+    *,
+    cancel: threading.Event | None = None,
+    timeout: float = 60.0,
+) -> Path:
+    """Write the first video frame of ``video`` to ``dest`` (JPEG quality 2) and return ``dest``."""
+    probe(video)  # a clear MediaError for missing / non-media input before anything else
+    return _extract(video, dest, [([], ["-frames:v", "1"])], "first", cancel, timeout)
+
+
+def extract_last_frame(
+    video: Path | str,
+    dest: Path | str,
+    *,
+    cancel: threading.Event | None = None,
+    timeout: float = 60.0,
+) -> Path:
+    """Write the last video frame of ``video`` to ``dest`` (JPEG quality 2) and return ``dest``.
+
+    Never leaves an empty or stale ``dest``: on failure ``MediaError`` is raised and ``dest`` is
+    exactly what it was before.
+    """
+    duration = probe(video).duration
+    attempts: list[tuple[list[str], list[str]]] = [(["-sseof", f"-{_TAIL_SECONDS}"], [])]
+    if duration > _TAIL_SECONDS:
+        attempts.append((["-ss", f"{duration - _TAIL_SECONDS:.3f}"], []))
+    attempts.append(([], []))  # decode everything; the last frame written wins
+    return _extract(video, dest, attempts, "last", cancel, timeout)
