@@ -55,6 +55,7 @@ class _AssetBase(BaseModel):
     selected_take: int | None = None  # Take.index
     error: str | None = None
     regen: int = 0  # bumped by "regenerate": part of every fingerprint, so a fresh take is paid for
+    locked: bool = False  # the user chose the selected take by hand: runs keep it
 
     @property
     def selected(self) -> Take | None:

@@ -1,0 +1,260 @@
+"""The scheduler: plan -> character sheets (parallel, bounded) -> keyframes (scene order) with
+each scene's video starting as soon as its keyframe is final -> script -> assembly.
+
+Every run is a *replay*: each step asks the ledger first, so re-running after a crash, a cancel
+or a restart pays only for what is missing. The outcome is never "complete" with a scene missing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from pathlib import Path
+
+from ..backends.base import BackendError, CancelledError
+from ..domain.project import AssetStatus, Gap, RunOutcome, _AssetBase
+from ..domain.story import StoryPlan
+from ..domain.validation import PlanError
+from ..media.assemble import ClipSpec, assemble
+from ..media.ffmpeg import FFmpegCancelled, FFmpegError
+from ..storage.fsutil import StorageError
+from .characters import make_character, match_references
+from .context import BudgetExceeded, RunAborted, RunContext, is_fatal
+from .keyframes import make_keyframe
+from .plan import estimate_usd, make_plan
+from .script import write_script, write_state
+from .videos import make_video
+
+log = logging.getLogger(__name__)
+
+WEIGHTS = {"plan": 0.05, "characters": 0.2, "keyframes": 0.3, "script": 0.02, "videos": 0.38, "assembly": 0.05}
+
+
+class Progress:
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+        self.done: dict[str, float] = dict.fromkeys(WEIGHTS, 0.0)
+        self.lock = threading.Lock()
+
+    def set(self, step: str, fraction: float, message: str) -> None:
+        with self.lock:
+            self.done[step] = max(0.0, min(1.0, fraction))
+            overall = sum(WEIGHTS[s] * f for s, f in self.done.items())
+        self.ctx.observer.on_progress(step, self.done[step], message, overall)
+
+
+def _guard(ctx: RunContext, asset: _AssetBase, label: str, fn: Callable[[], None],
+           notify: Callable[[], None]) -> None:
+    """Run one asset's work; a non-fatal error fails only that asset, a fatal one stops the run."""
+    try:
+        fn()
+    except (CancelledError, RunAborted):
+        raise
+    except BudgetExceeded as exc:
+        ctx.abort(exc)
+        raise
+    except BackendError as exc:
+        if is_fatal(exc):
+            ctx.abort(exc)
+            raise
+        _fail(ctx, asset, label, exc.user_text(), notify)
+    except (FFmpegError, StorageError, OSError, ValueError) as exc:
+        if isinstance(exc, FFmpegCancelled):
+            raise CancelledError() from exc
+        log.debug("%s failed", label, exc_info=True)
+        _fail(ctx, asset, label, str(exc), notify)
+
+
+def _fail(ctx: RunContext, asset: _AssetBase, label: str, message: str, notify: Callable[[], None]) -> None:
+    with ctx.lock:
+        asset.status = AssetStatus.FAILED
+        asset.error = message
+    ctx.note(f"{label} failed: {message}", logging.ERROR)
+    ctx.save()
+    notify()
+
+
+def _run_characters(ctx: RunContext, plan: StoryPlan, progress: Progress) -> None:
+    assets = [a for a in ctx.project.characters if plan.character(a.name) is not None]
+    if not assets:
+        progress.set("characters", 1.0, "No characters")
+        return
+    finished = 0
+    with ThreadPoolExecutor(max_workers=max(1, ctx.config.character_concurrency),
+                            thread_name_prefix="character") as pool:
+        futures = {
+            pool.submit(_guard, ctx, a, f"character {a.name}", lambda a=a: make_character(ctx, plan, a),
+                        lambda a=a: ctx.observer.on_character(a.model_copy(deep=True))): a
+            for a in assets
+        }
+        try:
+            for fut in _as_completed(ctx, futures):
+                fut.result()
+                finished += 1
+                progress.set("characters", finished / len(assets), f"{finished}/{len(assets)} character sheets")
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+
+
+def _as_completed(ctx: RunContext, futures: dict[Future[None], object] | list[Future[None]]):  # type: ignore[no-untyped-def]
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=0.2, return_when="FIRST_COMPLETED")
+        yield from done
+        if ctx.cancel.is_set() and pending:
+            # keep waiting: workers see the event at their next check and stop quickly
+            continue
+
+
+def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcome:
+    project = ctx.project
+    progress = Progress(ctx)
+    ctx.observer.on_run_start(project.name, project.concept)
+    ctx.note(f"Run started on the {ctx.backend.name} backend.")
+    outcome: RunOutcome
+    try:
+        progress.set("plan", 0.0, "Planning the story")
+        plan = make_plan(ctx)
+        progress.set("plan", 1.0, f"Plan: {len(plan.characters)} characters, {len(plan.scenes)} scenes")
+        if stop_after_plan and not project.plan_approved:
+            outcome = RunOutcome(status="paused", message="The plan is ready for review.")
+            return outcome
+        with ctx.lock:
+            project.plan_approved = True
+            project.ensure_assets()
+            project.ref_mapping = match_references(ctx, plan)
+        ctx.save()
+        ctx.estimate_usd = round(ctx.spent() + estimate_usd(project, ctx.config, offline=ctx.backend.is_offline), 2)
+        ctx.observer.on_cost(ctx.spent(), ctx.estimate_usd)
+
+        _run_characters(ctx, plan, progress)
+        if ctx.fatal:
+            raise ctx.fatal
+
+        video_pool = ThreadPoolExecutor(max_workers=max(1, ctx.config.video_concurrency),
+                                        thread_name_prefix="video")
+        video_futures: list[Future[None]] = []
+        videos_done = 0
+        n = len(plan.scenes)
+        lock = threading.Lock()
+
+        def video_job(scene_id: int) -> None:
+            nonlocal videos_done
+            scene = plan.scene(scene_id)
+            asset = project.video(scene_id)
+            assert scene is not None and asset is not None
+            _guard(ctx, asset, f"scene {scene_id} video", lambda: make_video(ctx, plan, scene, asset),
+                   lambda: ctx.observer.on_video(asset.model_copy(deep=True)))
+            with lock:
+                videos_done += 1
+                progress.set("videos", videos_done / n, f"{videos_done}/{n} scene videos")
+
+        try:
+            for i, scene in enumerate(plan.scenes):
+                ctx.check()
+                kf = project.keyframe(scene.scene_id)
+                assert kf is not None
+                progress.set("keyframes", i / n, f"Keyframe {i + 1}/{n}: {scene.title}")
+                _guard(ctx, kf, f"scene {scene.scene_id} keyframe",
+                       lambda scene=scene, kf=kf: make_keyframe(ctx, plan, scene, kf),
+                       lambda kf=kf: ctx.observer.on_keyframe(kf.model_copy(deep=True)))
+                video_futures.append(video_pool.submit(video_job, scene.scene_id))
+            progress.set("keyframes", 1.0, f"{n} keyframes")
+            script = write_script(ctx.handle, project)
+            ctx.observer.on_script(script)
+            progress.set("script", 1.0, "script.md written")
+            for fut in _as_completed(ctx, video_futures):
+                fut.result()
+        finally:
+            video_pool.shutdown(wait=True, cancel_futures=True)
+        if ctx.fatal:
+            raise ctx.fatal
+
+        outcome = _assemble(ctx, plan, progress)
+    except (CancelledError, FFmpegCancelled):
+        outcome = RunOutcome(status="cancelled", message="Cancelled. Everything made so far is kept; "
+                             "Continue (or `grok-spicy resume`) picks up where it stopped.")
+    except RunAborted:
+        exc = ctx.fatal
+        outcome = _failure(ctx, exc if exc is not None else RuntimeError("stopped"))
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            outcome = RunOutcome(status="cancelled", message="Interrupted. Resume to continue.")
+        else:
+            outcome = _failure(ctx, ctx.fatal or exc)
+    with ctx.lock:
+        project.outcome = outcome
+        if outcome.final_video:
+            project.final_video = outcome.final_video
+    try:
+        ctx.save()
+        write_state(ctx.handle, project)
+    except Exception as exc:  # reported, but the outcome still reaches the caller
+        ctx.note(f"Could not save the project: {exc}", logging.ERROR)
+    ctx.observer.on_cost(ctx.spent(), ctx.estimate_usd)
+    ctx.observer.on_complete(outcome)
+    return outcome
+
+
+def _failure(ctx: RunContext, exc: BaseException) -> RunOutcome:
+    if isinstance(exc, BackendError):
+        message = exc.user_text()
+        ctx.observer.on_error(str(exc.kind), message)
+    elif isinstance(exc, (BudgetExceeded, PlanError, StorageError, FFmpegError, ValueError)):
+        message = str(exc)
+        ctx.observer.on_error("budget" if isinstance(exc, BudgetExceeded) else "input", message)
+    else:
+        log.exception("unexpected error in the pipeline", exc_info=exc)
+        message = f"Unexpected error: {exc.__class__.__name__}: {exc}. Details are in the log."
+        ctx.observer.on_error("internal", message)
+    ctx.note(message, logging.ERROR)
+    return RunOutcome(status="failed", message=message)
+
+
+def collect_gaps(ctx: RunContext, plan: StoryPlan) -> list[Gap]:
+    project = ctx.project
+    gaps: list[Gap] = []
+    for ch in project.characters:
+        if ch.status != AssetStatus.DONE:
+            gaps.append(Gap(what=f"character {ch.name}", reason=ch.error or str(ch.status)))
+    for scene in plan.scenes:
+        video = project.video(scene.scene_id)
+        if video is None or video.status != AssetStatus.DONE or not video.path:
+            kf = project.keyframe(scene.scene_id)
+            reason = (video.error if video and video.error else None) or (kf.error if kf else None) or "not made"
+            gaps.append(Gap(what=f"scene {scene.scene_id} ({scene.title})", reason=reason))
+    return gaps
+
+
+def _assemble(ctx: RunContext, plan: StoryPlan, progress: Progress) -> RunOutcome:
+    project = ctx.project
+    gaps = collect_gaps(ctx, plan)
+    clips: list[ClipSpec] = []
+    for scene in plan.scenes:
+        video = project.video(scene.scene_id)
+        if video is not None and video.status == AssetStatus.DONE and video.path:
+            clips.append(ClipSpec(path=ctx.path(video.path), transition=scene.transition,
+                                  label=f"scene {scene.scene_id}"))
+    if not clips:
+        reasons = "; ".join(f"{g.what}: {g.reason}" for g in gaps)
+        return RunOutcome(status="failed", gaps=gaps,
+                          message=f"No scene video could be made, so there is no film. {reasons}")
+    progress.set("assembly", 0.0, "Assembling the film")
+    dest = Path(ctx.handle.path) / "final_video.mp4"
+    result = assemble(clips, dest, aspect_ratio=plan.aspect_ratio, resolution=ctx.config.resolution,
+                      cancel=ctx.cancel, work_dir=Path(ctx.handle.asset_dir("videos")) / "normalized",
+                      progress=lambda f: progress.set("assembly", f, "Assembling the film"))
+    progress.set("assembly", 1.0, "Film assembled")
+    final = ctx.rel(result.path)
+    ctx.note(f"Final video: {result.path} ({result.duration:.1f} s, "
+             f"{'stream copy' if result.stream_copied else 're-encoded'})")
+    if gaps:
+        names = "; ".join(f"{g.what}: {g.reason}" for g in gaps)
+        return RunOutcome(status="complete_with_gaps", gaps=gaps, final_video=final,
+                          message=f"Finished with gaps ({len(gaps)} missing): {names}")
+    return RunOutcome(status="complete", final_video=final,
+                      message=f"Finished: {len(clips)} scenes, {result.duration:.1f} s.")

@@ -1,0 +1,112 @@
+"""Regenerating one asset, picking another take, and what each edit invalidates.
+
+Invalidation is explicit and narrow (SPEC §3): a scene edit or a new keyframe invalidates that
+scene's keyframe and video and the *next* scene's keyframe (it used this one as a reference);
+a new character sheet invalidates the keyframes (and so the videos) of the scenes it appears in,
+through the content fingerprints. Nothing else is paid for again.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ..domain.project import AssetStatus, Project, RunOutcome, _AssetBase
+from .characters import make_character
+from .context import RunContext
+from .engine import _guard, collect_gaps
+from .keyframes import make_keyframe
+from .script import write_state
+from .videos import make_video
+
+AssetKind = Literal["character", "keyframe", "video"]
+
+
+def find_asset(project: Project, kind: AssetKind, key: str | int) -> _AssetBase:
+    asset: _AssetBase | None
+    if kind == "character":
+        asset = project.character_asset(str(key))
+    elif kind == "keyframe":
+        asset = project.keyframe(int(key))
+    else:
+        asset = project.video(int(key))
+    if asset is None:
+        raise ValueError(f"There is no {kind} '{key}' in this project.")
+    return asset
+
+
+def _reset(asset: _AssetBase, *, bump: bool) -> None:
+    if bump:
+        asset.regen += 1
+    asset.locked = False
+    asset.status = AssetStatus.PENDING
+    asset.error = None
+
+
+def invalidate_scene(project: Project, scene_id: int) -> None:
+    """After an edit of scene ``scene_id``: its keyframe and video, and the next keyframe."""
+    assert project.plan is not None
+    ids = [s.scene_id for s in project.plan.scenes]
+    for kind, sid in (("keyframe", scene_id), ("video", scene_id)):
+        asset = find_asset(project, kind, sid)  # type: ignore[arg-type]
+        _reset(asset, bump=False)  # the prompt changed, so the fingerprint changes by itself
+    if scene_id in ids and ids.index(scene_id) + 1 < len(ids):
+        nxt = ids[ids.index(scene_id) + 1]
+        _reset(find_asset(project, "keyframe", nxt), bump=True)
+        _reset(find_asset(project, "video", nxt), bump=False)
+    project.outcome = None
+
+
+def regenerate(ctx: RunContext, kind: AssetKind, key: str | int) -> RunOutcome:
+    project = ctx.project
+    plan = project.plan
+    if plan is None:
+        raise ValueError("Plan the story first.")
+    asset = find_asset(project, kind, key)
+    with ctx.lock:
+        _reset(asset, bump=True)
+        if kind == "keyframe":
+            invalidate_scene(project, int(key))
+    ctx.save()
+    label = f"{kind} {key}"
+    try:
+        if kind == "character":
+            _guard(ctx, asset, label, lambda: make_character(ctx, plan, asset),  # type: ignore[arg-type]
+                   lambda: ctx.observer.on_character(asset.model_copy(deep=True)))  # type: ignore[arg-type]
+        else:
+            scene = plan.scene(int(key))
+            if scene is None:
+                raise ValueError(f"There is no scene {key}.")
+            if kind == "keyframe":
+                _guard(ctx, asset, label, lambda: make_keyframe(ctx, plan, scene, asset),  # type: ignore[arg-type]
+                       lambda: ctx.observer.on_keyframe(asset.model_copy(deep=True)))  # type: ignore[arg-type]
+            else:
+                _guard(ctx, asset, label, lambda: make_video(ctx, plan, scene, asset),  # type: ignore[arg-type]
+                       lambda: ctx.observer.on_video(asset.model_copy(deep=True)))  # type: ignore[arg-type]
+        if ctx.fatal:
+            raise ctx.fatal
+    finally:
+        write_state(ctx.handle, project)
+    if asset.status == AssetStatus.DONE:
+        stale = collect_gaps(ctx, plan)
+        msg = f"Regenerated {label}."
+        if stale:
+            msg += " Continue the run to update what depends on it."
+        outcome = RunOutcome(status="complete", message=msg)
+    else:
+        outcome = RunOutcome(status="failed", message=asset.error or f"{label} could not be regenerated.")
+    ctx.observer.on_complete(outcome)
+    return outcome
+
+
+def select_take(project: Project, kind: AssetKind, key: str | int, take_index: int) -> None:
+    asset = find_asset(project, kind, key)
+    if not any(t.index == take_index and t.path for t in asset.takes):
+        raise ValueError(f"{kind} {key} has no usable take {take_index}.")
+    asset.selected_take = take_index
+    asset.locked = True
+    asset.status = AssetStatus.DONE
+    if kind == "keyframe":
+        video = find_asset(project, "video", key)
+        if not video.locked:
+            video.status = AssetStatus.PENDING  # its video came from another keyframe
+    project.outcome = None

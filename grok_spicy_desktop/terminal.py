@@ -1,0 +1,95 @@
+"""Terminal progress for the headless CLI (rich): the step, the asset, progress and cost so far."""
+
+from __future__ import annotations
+
+import logging
+from typing import IO, Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from .domain.project import CharacterAsset, KeyframeAsset, RunOutcome, VideoAsset
+from .domain.story import StoryPlan
+from .pipeline.observer import NullObserver
+
+STEP_LABELS = {"plan": "Plan", "characters": "Characters", "keyframes": "Keyframes", "script": "Script",
+               "videos": "Videos", "assembly": "Assembly"}
+
+
+class TerminalObserver(NullObserver):
+    """Live progress bars on a TTY; plain lines when the output is not a terminal (logs, CI)."""
+
+    def __init__(self, title: str, stream: IO[str]) -> None:
+        self.console = Console(file=stream, highlight=False, soft_wrap=True)
+        self.live = self.console.is_terminal
+        self.progress = Progress(
+            TextColumn("{task.description:<12}"), BarColumn(bar_width=28),
+            TextColumn("{task.percentage:>3.0f}%"), TextColumn("{task.fields[msg]}", style="dim"),
+            TimeElapsedColumn(), console=self.console, transient=False, disable=not self.live,
+        )
+        self.overall: TaskID | None = None
+        self.cost = "$0.00"
+        self.title = title
+        self._last_plain: dict[str, int] = {}
+
+    def __enter__(self) -> TerminalObserver:
+        if self.live:
+            self.progress.start()
+            self.overall = self.progress.add_task("Overall", total=1.0, msg="starting")
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.live:
+            self.progress.stop()
+
+    def _say(self, text: str, style: str = "") -> None:
+        self.console.print(text, style=style or None)
+
+    def on_run_start(self, project_name: str, concept: str) -> None:
+        self._say(f"Grok Spicy: {project_name}", "bold")
+
+    def on_plan(self, plan: StoryPlan, warnings: list[str]) -> None:
+        self._say(f"Plan: “{plan.title}”, {len(plan.characters)} characters, {len(plan.scenes)} scenes, "
+                  f"{plan.total_seconds} s, {plan.aspect_ratio}")
+        for w in warnings:
+            self._say(f"  note: {w}", "yellow")
+
+    def on_character(self, asset: CharacterAsset) -> None:
+        if asset.status in ("done", "blocked", "failed"):
+            score = f" score {asset.score:.2f}" if asset.score is not None else ""
+            self._say(f"  character {asset.name}: {asset.status}{score}")
+
+    def on_keyframe(self, asset: KeyframeAsset) -> None:
+        if asset.status in ("done", "blocked", "failed"):
+            score = f" score {asset.score:.2f}" if asset.score is not None else ""
+            self._say(f"  keyframe {asset.scene_id}: {asset.status}{score}")
+
+    def on_video(self, asset: VideoAsset) -> None:
+        if asset.status in ("done", "blocked", "failed"):
+            score = f" drift score {asset.score:.2f}" if asset.score is not None else ""
+            self._say(f"  video {asset.scene_id}: {asset.status}{score}")
+
+    def on_progress(self, step: str, fraction: float, message: str, overall: float) -> None:
+        if self.live and self.overall is not None:
+            self.progress.update(self.overall, completed=overall,
+                                 msg=f"{STEP_LABELS.get(step, step)}: {message}  {self.cost}")
+            return
+        pct = int(overall * 100)
+        if pct // 10 != self._last_plain.get("overall", -1) // 10 or fraction >= 1.0:
+            self._last_plain["overall"] = pct
+            self._say(f"[{pct:3d}%] {STEP_LABELS.get(step, step)}: {message} ({self.cost})")
+
+    def on_cost(self, spent_usd: float, estimate_usd: float | None) -> None:
+        est = f" of ~${estimate_usd:.2f}" if estimate_usd else ""
+        self.cost = f"${spent_usd:.2f}{est}"
+
+    def on_log(self, level: int, message: str) -> None:
+        if level >= logging.WARNING:
+            self._say(f"  {message}", "yellow" if level < logging.ERROR else "red")
+
+    def on_error(self, kind: str, message: str) -> None:
+        self._say(f"Error ({kind}): {message}", "red")
+
+    def on_complete(self, outcome: RunOutcome) -> None:
+        style = {"complete": "green", "complete_with_gaps": "yellow"}.get(outcome.status, "red")
+        self._say(f"Run {outcome.status.replace('_', ' ')} — spent {self.cost}", style)
