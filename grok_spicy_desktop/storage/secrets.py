@@ -49,7 +49,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"xai-[A-Za-z0-9_\-]{20,}"), REDACTED),
     (re.compile(r"(Bearer\s+)[^\s\"',;]+", re.IGNORECASE), r"\1" + REDACTED),
     (
-        re.compile(r"((?:api[_-]?key|authorization)[\"']?\s*[:=]\s*[\"']?)[^\s\"',;]+", re.I),
+        re.compile(
+            r"((?:api[_-]?key|authorization)[\"']?\s*[:=]\s*[\"']?(?:(?:Bearer|Basic)\s+)?)"
+            r"[^\s\"',;]+",
+            re.IGNORECASE,
+        ),
         r"\1" + REDACTED,
     ),
 )
