@@ -182,11 +182,11 @@ class BannerArea(QWidget):
     # -- adding ------------------------------------------------------------------------------------
     def show_error(self, kind: str, message: str) -> Banner:
         """A typed error (``ErrorKind`` value or ``internal``); identical ones are not repeated."""
-        for banner in self._banners:
-            if banner.kind == kind and banner.message == message:
-                return banner
         hint = hint_for(kind)
         text = message if not hint or hint in message else f"{message} {hint}"
+        for banner in self._banners:
+            if banner.kind == kind and banner.message == text:
+                return banner
         title = TITLES.get(kind, "Problem")
         return self._add(Banner(kind, title, text, action_for(kind), "error"))
 

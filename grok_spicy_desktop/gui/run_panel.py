@@ -78,6 +78,7 @@ class RunPanel(QWidget):
             bar.setObjectName("stepBar")
             bar.setRange(0, 1000)
             bar.setTextVisible(False)
+            bar.setValue(0)
             bar.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             grid.addWidget(label, row, 0)
             grid.addWidget(bar, row, 1)
