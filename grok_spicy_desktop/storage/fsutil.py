@@ -240,6 +240,7 @@ def sanitize_filename(text: str, fallback: str = "untitled", max_len: int = 80) 
 
 
 _unique_lock = threading.Lock()
+UNIQUE_STEM_MAX = 200
 
 
 def unique_path(folder: Path, stem: str, ext: str) -> Path:
@@ -249,7 +250,9 @@ def unique_path(folder: Path, stem: str, ext: str) -> Path:
     (Windows, macOS) cannot end up with two names that collide there.
     """
     folder = Path(folder)
-    stem = sanitize_filename(stem)
+    # A generous budget: callers build stems like f"{sanitize_filename(name)}_v{n}" and the take
+    # number must survive; 200 bytes + "_NN" + extension stays under the usual 255-byte limit.
+    stem = sanitize_filename(stem, max_len=UNIQUE_STEM_MAX)
     ext = ext.lstrip(".")
     suffix = f".{ext}" if ext else ""
     with _unique_lock:

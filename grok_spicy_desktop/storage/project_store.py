@@ -49,7 +49,10 @@ ASSET_KINDS: tuple[str, ...] = (
     "logs",
 )
 MAX_REFERENCES_PER_LABEL = 3
-IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"})
+# The formats app/references.check_reference_file accepts (HEIC only where Pillow decodes it).
+IMAGE_EXTENSIONS = frozenset(
+    {"png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff", "heic", "heif"}
+)
 
 log = logging.getLogger(__name__)
 

@@ -193,3 +193,10 @@ def test_unique_path_never_overwrites(tmp_path: Path) -> None:
 
 def test_unique_path_sanitizes_and_handles_missing_folder(tmp_path: Path) -> None:
     assert unique_path(tmp_path / "nope", "../evil", "") == tmp_path / "nope" / "evil"
+
+
+def test_unique_path_keeps_take_suffix_of_long_names(tmp_path: Path) -> None:
+    stem = f"{sanitize_filename('Ω' * 300)}_v12"
+    path = unique_path(tmp_path, stem, "png")
+    assert path.name.endswith("_v12.png")
+    assert len(path.name.encode("utf-8")) < 255

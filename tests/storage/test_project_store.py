@@ -423,3 +423,38 @@ def test_project_json_is_plain_json_without_key(store: ProjectStore, monkeypatch
         text = (h.path / "project.json").read_text()
     assert "xai-sss" not in text
     Project.model_validate_json(text)
+
+
+def test_save_never_backs_up_a_file_damaged_behind_its_back(store: ProjectStore) -> None:
+    with store.create("concept") as h:
+        h.project.plan_warnings = ["good"]
+        h.save()
+        h.save()
+        good_backup = (h.path / "project.json.bak").read_bytes()
+        (h.path / "project.json").write_text("{ half written by another tool")
+        h.save()
+        assert (h.path / "project.json.bak").read_bytes() == good_backup
+        assert _json(h.path)["plan_warnings"] == ["good"]
+        # an intact external edit is a usable previous version: it does get backed up
+        data = _json(h.path)
+        data["plan_warnings"] = ["edited by hand"]
+        (h.path / "project.json").write_text(json.dumps(data))
+        h.save()
+        bak = json.loads((h.path / "project.json.bak").read_text())
+        assert bak["plan_warnings"] == ["edited by hand"]
+
+
+def test_unwritable_folder_opens_readonly(store: ProjectStore, monkeypatch) -> None:
+    with store.create("concept") as h:
+        path = h.path
+
+    def denied(folder: Path) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(ProjectLock, "acquire", staticmethod(denied))
+    with store.open(path) as view:
+        assert view.readonly
+        assert "cannot be written (Permission denied)" in (view.readonly_reason or "")
+    with pytest.raises(StorageError, match="not allowed"):
+        store.delete(path)
+    assert path.exists()
