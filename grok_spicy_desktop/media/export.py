@@ -161,6 +161,16 @@ def write_srt(
     return Path(path)
 
 
+def _captions_file(
+    scenes: Sequence[ExportScene], durations: Sequence[float], path: Path, options: ExportOptions
+) -> Path | None:
+    """The SRT to burn in, or None when captions are off or there is no text (libass rejects an
+    empty subtitle file)."""
+    if not options.burn_captions or not srt_cues(scenes, durations, fps=options.fps):
+        return None
+    return write_srt(scenes, durations, path, fps=options.fps)
+
+
 def _encode(
     segments: Sequence[Segment],
     transitions: Sequence[str],
@@ -257,16 +267,14 @@ def export(
             temps[dest] = temp_sibling(dest)
             _encode(segments, transitions, temps[dest], size, options, burn, cancel, steps.step(0))
             measured = probe(temps[dest]).duration
-            for i, (scene, seg, scene_dest) in enumerate(
-                zip(scenes, segments, scene_dests, strict=True)
-            ):
+            for i, scene_dest in enumerate(scene_dests):  # empty unless per_scene_clips
                 check_cancel(cancel)
-                burn = None
-                if options.burn_captions:
-                    burn = write_srt([scene], [durations[i]], work / f"scene_{i + 1:02d}.srt")
+                burn = _captions_file(
+                    [scenes[i]], [durations[i]], work / f"scene_{i + 1:02d}.srt", options
+                )
                 temps[scene_dest] = temp_sibling(scene_dest)
                 step = steps.step(i + 1)
-                _encode([seg], [], temps[scene_dest], size, options, burn, cancel, step)
+                _encode([segments[i]], [], temps[scene_dest], size, options, burn, cancel, step)
             if srt_dest is not None:
                 temps[srt_dest] = temp_sibling(srt_dest)
                 write_srt(scenes, durations, temps[srt_dest], fps=options.fps)
