@@ -334,7 +334,9 @@ class XaiTestServer:
         self._grpc = server
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _make_http_handler(self))
         self.http_port = self._http.server_address[1]
-        threading.Thread(target=self._http.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -356,6 +358,22 @@ class XaiTestServer:
     def host(self) -> str:
         """``XAI_API_HOST`` value for this server (plaintext channel)."""
         return f"127.0.0.1:{self.port}"
+
+    def backend_config(self, **overrides: Any) -> Any:
+        """An ``XaiConfig`` for this server with test-speed retries and no rate limiting."""
+        from grok_spicy_desktop.backends.xai import XaiConfig
+
+        values: dict[str, Any] = {
+            "api_key": self.options.api_key,
+            "host": self.host,
+            "timeout_s": 10.0,
+            "retry_base_s": 0.01,
+            "retry_max_s": 0.05,
+            "image_rate_per_s": 0.0,
+            "video_rate_per_s": 0.0,
+        }
+        values.update(overrides)
+        return XaiConfig(**values)
 
     @property
     def http_base(self) -> str:

@@ -288,6 +288,9 @@ def _cost_from_usage(usage: Any) -> float | None:
     return None
 
 
+_DATE_SEGMENT = re.compile(r"-\d{4}(?=-|$)")
+
+
 def _looks_moderated(text: str) -> bool:
     low = text.lower()
     return any(word in low for word in _MODERATION_WORDS)
@@ -363,10 +366,10 @@ class XaiBackend:
     def _note_model(self, asked: str, answered: str | None) -> str:
         """Warn (once per pair) when another model answered, e.g. a retired slug's redirect.
 
-        A dated version of the asked name (``grok-4.3`` -> ``grok-4.3-0309``) is an alias, not
-        a redirect, and is not warned about.
+        A dated version of the asked name (``grok-4.20-non-reasoning`` answered by
+        ``grok-4.20-0309-non-reasoning``) is an alias, not a redirect, and is not warned about.
         """
-        if answered and answered != asked and not answered.startswith(asked):
+        if answered and _DATE_SEGMENT.sub("", answered) != _DATE_SEGMENT.sub("", asked):
             with self._lock:
                 first = (asked, answered) not in self._warned_models
                 self._warned_models.add((asked, answered))
