@@ -136,6 +136,28 @@ def _stylized_face(photo: Image.Image, size: tuple[int, int]) -> Image.Image:
     return poster.filter(ImageFilter.EDGE_ENHANCE)
 
 
+_BACKDROPS: tuple[RGB, ...] = (
+    (226, 236, 248),
+    (246, 236, 226),
+    (232, 246, 232),
+    (244, 232, 244),
+    (150, 165, 190),
+    (180, 150, 140),
+    (140, 170, 150),
+)
+
+
+def _contrasting_backdrop(colours: tuple[RGB, ...], rnd: random.Random) -> RGB:
+    """A backdrop far from every figure colour, so the figure can be cut out (and scored)."""
+
+    def gap(bg: RGB) -> int:
+        return min(max(abs(a - b) for a, b in zip(bg, c, strict=True)) for c in colours)
+
+    order = list(_BACKDROPS)
+    rnd.shuffle(order)
+    return max(order, key=gap)
+
+
 def draw_character(
     look: Look,
     name: str,
@@ -154,8 +176,8 @@ def draw_character(
         border = _dominant(photo, (0.0, 0.0, 1.0, 0.08))
         bg_top, bg_bottom = _mix(border, (255, 255, 255), 0.55), _mix(border, (235, 235, 235), 0.7)
     else:
-        hue = rnd.choice([(226, 236, 248), (246, 236, 226), (232, 246, 232), (244, 232, 244)])
-        bg_top, bg_bottom = hue, _mix(hue, (210, 210, 214), 0.6)
+        hue = _contrasting_backdrop((c.hair, c.top, c.bottom, c.skin), rnd)
+        bg_top, bg_bottom = hue, _mix(hue, (200, 200, 206), 0.35)
     img = gradient(size, bg_top, bg_bottom)
     d = ImageDraw.Draw(img)
 
@@ -499,6 +521,6 @@ def compose_keyframe(
 def fix_image(img: Image.Image, prompt: str) -> Image.Image:
     """A deterministic 'correction': gentle autocontrast, saturation and sharpening."""
     seed = stable_hash(prompt)
-    fixed = Image.blend(img, ImageOps.autocontrast(img, cutoff=1), 0.5)
-    fixed = ImageEnhance.Color(fixed).enhance(1.04 + (seed % 5) / 100)
+    fixed = Image.blend(img, ImageOps.autocontrast(img, cutoff=1), 0.15)
+    fixed = ImageEnhance.Color(fixed).enhance(1.02 + (seed % 3) / 100)
     return fixed.filter(ImageFilter.UnsharpMask(radius=2, percent=50, threshold=3))

@@ -185,19 +185,18 @@ ARCHETYPES: dict[str, tuple[str, str]] = {
     "princess": ("princess", "pendant necklace"),
 }
 
-_NOT_NAMES = frozenset(
-    (
-        "a an the and or but if then when while after before during once upon in on at "
-        "of to for from with without into onto over under by about i it he she they we "
-        "you his her their our my this that these those there here one two three four "
-        "five six seven eight nine ten first last day night morning evening today "
-        "tomorrow monday tuesday wednesday thursday friday saturday sunday january "
-        "february march april may june july august september october november december "
-        "earth mars venus jupiter moon sun god paris london tokyo rome new york america "
-        "europe africa asia christmas halloween mr mrs ms dr sir lady lord king queen "
-        "prince princess captain story tale scene video film chapter part act "
-    ).split()  # noqa: SIM905 - a word list reads better as text
+_NOT_NAMES_TEXT = (
+    "a an the and or but if then when while after before during once upon in on at "
+    "of to for from with without into onto over under by about i it he she they we "
+    "you his her their our my this that these those there here one two three four "
+    "five six seven eight nine ten first last day night morning evening today "
+    "tomorrow monday tuesday wednesday thursday friday saturday sunday january "
+    "february march april may june july august september october november december "
+    "earth mars venus jupiter moon sun god paris london tokyo rome new york america "
+    "europe africa asia christmas halloween mr mrs ms dr sir lady lord king queen "
+    "prince princess captain story tale scene video film chapter part act "
 )
+_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 _VILLAIN_WORDS = ("villain", "thief", "rival", "monster", "dragon", "witch", "enemy", "evil")
 _BEATS = (
     # (title word, what happens, the one visible motion) - gerunds read right for any cast size

@@ -68,8 +68,10 @@ def figure_palette(img: Image.Image) -> tuple[list[tuple[RGB, float]], float]:
     if not 0.02 <= share <= 0.85:
         blob, share = Image.new("L", img.size, 255), 1.0
     bins: dict[tuple[int, int, int], list[int]] = {}
-    for (r, g, b), m in zip(img.getdata(), blob.getdata(), strict=True):
+    pixels, inside = img.tobytes(), blob.tobytes()
+    for i, m in enumerate(inside):
         if m:
+            r, g, b = pixels[3 * i], pixels[3 * i + 1], pixels[3 * i + 2]
             acc = bins.setdefault((r // 32, g // 32, b // 32), [0, 0, 0, 0])
             acc[0] += 1
             acc[1] += r
