@@ -16,6 +16,12 @@ Design choices (see research/xai_sdk.md for the SDK facts behind them):
 - **Structured output.** ``chat.create(response_format=Model)`` + ``sample()`` sends exactly
   what ``chat.parse(Model)`` sends, but keeps the response when its JSON does not validate, so
   the cost of a failed parse is still reported (``BackendError.cost_usd``).
+- **Inline media.** Reference images go as data URIs with their real MIME type
+  (``imaging.to_data_uri``), each shrunk to fit both the 10 MiB per-image limit and a share of
+  the 20 MiB gRPC request cap; a video-edit clip that cannot fit is refused locally with
+  ``TOO_LARGE`` before anything is sent (or paid).
+- **Downloads** use a plain ``requests.get`` per call (no shared session across threads),
+  streamed to a temp file, size-limited, checked for an MP4 ``ftyp`` box, then ``os.replace``d.
 - **Cancel.** xAI has no cancel RPC. ``cancel_video`` records the id; later ``poll_video`` and
   ``download_video`` calls for it raise ``CancelledError`` at once without network traffic.
   After a restart the record is gone, so a resumed project can still poll its job.
@@ -330,7 +336,6 @@ class XaiBackend:
         self._cancelled: set[str] = set()
         self._video_models: dict[str, str] = {}
         self._warned_models: set[tuple[str, str]] = set()
-        self._session = requests.Session()
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -662,7 +667,7 @@ class XaiBackend:
     def _download_once(self, request_id: str, url: str, dest: Path) -> Path:
         limit = self.config.max_download_bytes
         timeout = (10.0, self.config.download_timeout_s)
-        with self._session.get(url, stream=True, timeout=timeout) as reply:
+        with requests.get(url, stream=True, timeout=timeout) as reply:
             if reply.status_code in (403, 404, 410):
                 raise BackendError(
                     ErrorKind.EXPIRED,
@@ -753,7 +758,6 @@ class XaiBackend:
         return f"{self.api_host} answered (model {answered})"
 
     def close(self) -> None:
-        self._session.close()
         self._client.close()
 
     def __enter__(self) -> XaiBackend:
