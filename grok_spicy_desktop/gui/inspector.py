@@ -394,7 +394,7 @@ class SceneInspector(QWidget):
     # -- internals -----------------------------------------------------------------------------
     def _on_changed(self) -> None:
         self._set_dirty(True)
-        if self.error_label.isVisible():
+        if self.error_label.text():
             self._show_problems(self.form.problems())
 
     def _set_dirty(self, dirty: bool) -> None:
