@@ -17,8 +17,9 @@ def temp_sibling(dest: Path, suffix: str | None = None) -> Path:
     file is not created (``mkstemp`` would make it owner-only, and the final file inherits the
     temp file's permissions); FFmpeg creates it with the user's normal umask.
     """
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    return dest.parent / f".{dest.stem}.{secrets.token_hex(6)}.part{suffix or dest.suffix}"
+    folder = dest.parent.absolute()  # absolute: FFmpeg must not read "x:..." as a protocol
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f".{dest.stem}.{secrets.token_hex(6)}.part{suffix or dest.suffix}"
 
 
 def discard(*paths: Path) -> None:

@@ -39,7 +39,7 @@ from grok_spicy_desktop.media.graph import (
     target_size,
     timeline,
 )
-from grok_spicy_desktop.media.probe import MediaInfo, exact_duration, probe
+from grok_spicy_desktop.media.probe import MediaInfo, exact_duration, input_arg, probe
 
 __all__ = [
     "AssemblyResult",
@@ -139,7 +139,7 @@ def normalize_clip(
             [
                 "-y",
                 "-i",
-                source,
+                input_arg(source),
                 "-filter_complex",
                 graph.filter_complex,
                 "-map",
@@ -189,7 +189,7 @@ def concat_copy(
                 "-safe",
                 "0",
                 "-i",
-                listing,
+                input_arg(listing),
                 "-map",
                 "0:v:0",
                 "-map",
@@ -338,7 +338,7 @@ def _assemble_crossfade(
     assert graph.audio_label is not None
     inputs: list[str | Path] = []
     for clip in clips:
-        inputs += ["-i", clip.path]
+        inputs += ["-i", input_arg(clip.path)]
     with staged(dest) as tmp:
         run_ffmpeg(
             [

@@ -35,7 +35,7 @@ from grok_spicy_desktop.media.graph import (
     target_size,
     timeline,
 )
-from grok_spicy_desktop.media.probe import exact_duration, probe
+from grok_spicy_desktop.media.probe import exact_duration, input_arg, probe
 
 __all__ = [
     "QUALITY_PRESETS",
@@ -193,7 +193,7 @@ def _encode(
     )
     inputs: list[str | Path] = []
     for seg in segments:
-        inputs += ["-i", seg.path]
+        inputs += ["-i", input_arg(seg.path)]
     maps: list[str] = ["-map", graph.video_label]
     maps += ["-map", graph.audio_label] if graph.audio_label else ["-an"]
     run_ffmpeg(

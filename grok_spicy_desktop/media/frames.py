@@ -23,7 +23,7 @@ from pathlib import Path
 from grok_spicy_desktop.media._atomic import discard, temp_sibling
 from grok_spicy_desktop.media.errors import MediaError
 from grok_spicy_desktop.media.ffmpeg import FFmpegCancelled, FFmpegError, run_ffmpeg
-from grok_spicy_desktop.media.probe import probe
+from grok_spicy_desktop.media.probe import input_arg, probe
 
 __all__ = ["extract_first_frame", "extract_last_frame"]
 
@@ -43,7 +43,11 @@ def _attempt(
     """Run one extraction into ``tmp``; True when it produced a non-empty image."""
     discard(tmp)
     try:
-        run_ffmpeg([*pre_input, "-i", video, *_OUTPUT, *extra, tmp], cancel=cancel, timeout=timeout)
+        run_ffmpeg(
+            [*pre_input, "-i", input_arg(video), *_OUTPUT, *extra, tmp],
+            cancel=cancel,
+            timeout=timeout,
+        )
     except FFmpegCancelled:
         raise
     except FFmpegError:

@@ -21,7 +21,7 @@ from pathlib import Path
 from grok_spicy_desktop.media.errors import MediaError
 from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
 
-__all__ = ["MediaError", "MediaInfo", "exact_duration", "probe"]
+__all__ = ["MediaError", "MediaInfo", "exact_duration", "input_arg", "probe"]
 
 _DURATION = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _INPUT = re.compile(r"^Input #0, (.+?), from ")
@@ -108,6 +108,12 @@ def _rate(fields: list[str], kind: str) -> float | None:
 
 def _seconds(h: str, m: str, s: str) -> float:
     return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def input_arg(path: Path | str) -> str:
+    """An input path FFmpeg cannot mistake for an option or a protocol (``-x.mp4``,
+    ``concat:a|b``, ``pipe:1``): made absolute, so it starts with ``/`` or a drive letter."""
+    return str(Path(path).absolute())
 
 
 def _check_readable(path: Path) -> None:
@@ -214,7 +220,7 @@ def probe(path: Path | str) -> MediaInfo:
     and ``FFmpegNotFound`` when there is no FFmpeg at all. Takes about 30 ms."""
     path = Path(path)
     _check_readable(path)
-    result = run_ffmpeg(["-i", path], timeout=60, check=False)
+    result = run_ffmpeg(["-i", input_arg(path)], timeout=60, check=False)
     return parse_probe_output(result.stderr, path)
 
 
@@ -229,7 +235,7 @@ def exact_duration(path: Path | str, *, stream: str = "v:0") -> float:
     path = Path(path)
     _check_readable(path)
     result = run_ffmpeg(
-        ["-i", path, "-map", f"0:{stream}", "-c", "copy", "-f", "null", "-"],
+        ["-i", input_arg(path), "-map", f"0:{stream}", "-c", "copy", "-f", "null", "-"],
         timeout=120,
         check=False,
     )

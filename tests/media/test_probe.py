@@ -123,3 +123,16 @@ def test_missing_ffmpeg_gives_install_hint(no_ffmpeg: None, tmp_path: Path) -> N
         probe(path)
     assert str(caught.value) == INSTALL_HINT
     assert "imageio-ffmpeg" in str(caught.value)
+
+
+def test_relative_names_that_look_like_protocols_or_options(
+    clips: Clips, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from grok_spicy_desktop.media.frames import extract_last_frame
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("pipe:0.mp4", "-y.mp4"):
+        Path(name).write_bytes(clips.land24.read_bytes())
+        assert probe(Path(name)).width == 320
+        assert exact_duration(Path(name)) == pytest.approx(2.0, abs=1e-6)
+        assert extract_last_frame(Path(name), Path(f"{name}.jpg")).stat().st_size > 0
