@@ -4,7 +4,9 @@ Three paths, cheapest first:
 
 1. **Stream copy** - every clip already is H.264 yuv420p at the target size and fps with AAC
    48 kHz stereo (and no rotation, square pixels, one H.264 profile): the concat demuxer copies
-   the packets (``stream_copied=True``); no quality loss, well under a second.
+   the packets (``stream_copied=True``); no quality loss, well under a second. The MP4 keeps
+   the first clip's H.264 parameter sets, so clips from different encoders with one profile
+   could still differ in level/settings; AI clips from one service are uniform in practice.
 2. **Normalize + concat** - each clip is re-encoded once to the target format (letterbox or
    pillarbox only when its ratio differs, silence added when it has no audio) and cached in
    ``work_dir`` under a key of (source path, mtime, size, target); the normalized clips are then
@@ -14,6 +16,11 @@ Three paths, cheapest first:
 3. **Cross-fades** - a ``crossfade`` transition needs pixels from two clips at once, so the whole
    film is re-encoded in one FFmpeg pass (xfade + acrossfade, 0.5 s each). Each cross-fade makes
    the film 0.5 s shorter than the sum of its clips; ``clip_starts`` gives the real timeline.
+
+Normalized clips are trimmed to whole frames with audio cut/padded to exactly the same length,
+so concatenation cannot drift. The joined MP4 starts its video about 21 ms late (AAC encoder
+priming of the first clip); that offset is constant, not cumulative. Cache entries are never
+pruned here: switching back to an earlier take reuses its entry (``work_dir`` is per project).
 
 The result is written to a temp file in ``dest``'s folder and renamed at the end, so a cancel or
 failure never leaves a partial ``dest`` (an older ``dest`` survives untouched).
