@@ -19,10 +19,17 @@ from pathlib import Path
 from . import __version__
 
 EXIT_OK, EXIT_USAGE, EXIT_GAPS, EXIT_FAILED, EXIT_CANCELLED = 0, 2, 3, 4, 130
-OUTCOME_EXIT = {"complete": EXIT_OK, "complete_with_gaps": EXIT_GAPS, "failed": EXIT_FAILED,
-                "cancelled": EXIT_CANCELLED, "paused": EXIT_OK}
-SAMPLE_CONCEPT = ("A shy robot gardener named Pip and a curious fox named Juniper discover a glowing seed "
-                  "in a moonlit greenhouse and decide to plant it together.")
+OUTCOME_EXIT = {
+    "complete": EXIT_OK,
+    "complete_with_gaps": EXIT_GAPS,
+    "failed": EXIT_FAILED,
+    "cancelled": EXIT_CANCELLED,
+    "paused": EXIT_OK,
+}
+SAMPLE_CONCEPT = (
+    "A shy robot gardener named Pip and a curious fox named Juniper discover a glowing seed "
+    "in a moonlit greenhouse and decide to plant it together."
+)
 
 log = logging.getLogger("grok_spicy_desktop.cli")
 
@@ -38,31 +45,56 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="grok-spicy", description="Turn a story idea into a short AI video with consistent "
-                "characters. Without a command, the desktop app opens.")
+    p = _Parser(
+        prog="grok-spicy",
+        description="Turn a story idea into a short AI video with consistent "
+        "characters. Without a command, the desktop app opens.",
+    )
     p.add_argument("--version", action="version", version=f"grok-spicy {__version__}")
-    p.add_argument("--screenshot", metavar="PNG", type=Path,
-                   help="render the main window to PNG and exit (with --project: that project)")
+    p.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        type=Path,
+        help="render the main window to PNG and exit (with --project: that project)",
+    )
     p.add_argument("--project", metavar="DIR", type=Path, help="project folder to open")
-    p.add_argument("--self-test", action="store_true", help="check the installation (Qt multimedia, "
-                   "FFmpeg, keyring, an offline run) and exit")
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the installation (Qt multimedia, FFmpeg, keyring, an offline run) and exit",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="debug output on the console")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     run = sub.add_parser("run", help="run the whole pipeline headless on a concept")
     run.add_argument("concept", nargs="?", help="the story concept, one or two sentences")
-    run.add_argument("--ref", action="append", default=[], metavar="NAME=PATH",
-                     help="a reference photo for a character (repeatable, up to 3 per name)")
-    run.add_argument("--prompt-file", type=Path, metavar="F",
-                     help="file with one concept per non-empty line (# starts a comment); each its own project")
-    run.add_argument("--output-dir", type=Path, metavar="D", help="create the project folder(s) here")
-    run.add_argument("--backend", choices=["xai", "offline"], help="default: xai when a key is set, else offline")
+    run.add_argument(
+        "--ref",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="a reference photo for a character (repeatable, up to 3 per name)",
+    )
+    run.add_argument(
+        "--prompt-file",
+        type=Path,
+        metavar="F",
+        help="file with one concept per non-empty line (# starts a comment); each its own project",
+    )
+    run.add_argument(
+        "--output-dir", type=Path, metavar="D", help="create the project folder(s) here"
+    )
+    run.add_argument(
+        "--backend", choices=["xai", "offline"], help="default: xai when a key is set, else offline"
+    )
     run.add_argument("--scenes", type=int, metavar="N", help="number of scenes (1-12)")
     run.add_argument("--aspect-ratio", metavar="W:H", help="16:9, 9:16, 1:1, 4:3, 3:4, 3:2 or 2:3")
     run.add_argument("--style", help="visual style hint")
     run.add_argument("-v", "--verbose", action="store_true", help="debug output on the console")
 
-    resume = sub.add_parser("resume", help="continue a project where it stopped (nothing paid twice)")
+    resume = sub.add_parser(
+        "resume", help="continue a project where it stopped (nothing paid twice)"
+    )
     resume.add_argument("project_dir", type=Path, metavar="PROJECT_DIR")
     resume.add_argument("--backend", choices=["xai", "offline"])
     resume.add_argument("-v", "--verbose", action="store_true")
@@ -70,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     ck = sub.add_parser("check-key", help="check the configured xAI key against the endpoint")
     ck.add_argument("-v", "--verbose", action="store_true")
 
-    sub.add_parser("launch", help="open the app, or without a display run the offline demo headless")
+    sub.add_parser(
+        "launch", help="open the app, or without a display run the offline demo headless"
+    )
     return p
 
 
@@ -103,9 +137,15 @@ def read_prompt_file(path: Path) -> list[str]:
         raise UsageError(f"--prompt-file {path}: file not found.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--prompt-file {path}: cannot read it as UTF-8 text ({exc}).") from None
-    concepts = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    concepts = [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     if not concepts:
-        raise UsageError(f"--prompt-file {path}: no concepts in it (one per line; # starts a comment).")
+        raise UsageError(
+            f"--prompt-file {path}: no concepts in it (one per line; # starts a comment)."
+        )
     return concepts
 
 
@@ -135,8 +175,13 @@ def _run_session(session, cancel: threading.Event) -> int:  # type: ignore[no-un
         print(f"Project: {session.path}", file=sys.stderr)
         print(str(final.resolve()))
     else:
-        print(f"{outcome.status.replace('_', ' ').capitalize()}: {outcome.message}", file=sys.stderr)
-        print(f"Project: {session.path}  (resume with: grok-spicy resume \"{session.path}\")", file=sys.stderr)
+        print(
+            f"{outcome.status.replace('_', ' ').capitalize()}: {outcome.message}", file=sys.stderr
+        )
+        print(
+            f'Project: {session.path}  (resume with: grok-spicy resume "{session.path}")',
+            file=sys.stderr,
+        )
     return code
 
 
@@ -150,7 +195,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.concept and args.prompt_file:
         raise UsageError("Give either a concept or --prompt-file, not both.")
     if not args.concept and not args.prompt_file:
-        raise UsageError('Give a concept, e.g. grok-spicy run "A lighthouse keeper befriends a lost whale".')
+        raise UsageError(
+            'Give a concept, e.g. grok-spicy run "A lighthouse keeper befriends a lost whale".'
+        )
     concepts = read_prompt_file(args.prompt_file) if args.prompt_file else [args.concept]
     from .pipeline.plan import check_concept
 
@@ -170,21 +217,30 @@ def cmd_run(args: argparse.Namespace) -> int:
         try:
             output_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise UsageError(f"--output-dir {output_dir}: cannot create it ({exc.strerror}).") from None
+            raise UsageError(
+                f"--output-dir {output_dir}: cannot create it ({exc.strerror})."
+            ) from None
     cancel = threading.Event()
     _install_sigint(cancel)
     worst = EXIT_OK
     for concept in concepts:
-        options = RunOptions(backend=kind, scene_count=args.scenes, style=args.style,  # type: ignore[arg-type]
-                             aspect_ratio=nearest_aspect_ratio(args.aspect_ratio) if args.aspect_ratio else None,
-                             resolution=settings.video_resolution)  # type: ignore[arg-type]
+        options = RunOptions(
+            backend="xai" if kind == "xai" else "offline",
+            scene_count=args.scenes,
+            style=args.style,  # type: ignore[arg-type]
+            aspect_ratio=nearest_aspect_ratio(args.aspect_ratio) if args.aspect_ratio else None,
+            resolution=settings.video_resolution,
+        )  # type: ignore[arg-type]
         folder = None
         if output_dir is not None:
             from .storage.fsutil import unique_path
 
             stem = sanitize_filename(" ".join(concept.split()[:6]), fallback="project")
-            folder = unique_path(output_dir, stem, "") if len(concepts) > 1 or any(output_dir.iterdir()) \
+            folder = (
+                unique_path(output_dir, stem, "")
+                if len(concepts) > 1 or any(output_dir.iterdir())
                 else output_dir
+            )
         try:
             session = new_session(concept, options, refs, settings, folder=folder)
         except ValueError as exc:
@@ -232,8 +288,11 @@ def cmd_check_key() -> int:
     from .storage.settings import load_settings
 
     if not get_api_key().key:
-        print("No xAI API key is configured. Set XAI_API_KEY, or add the key in the app's Settings "
-              "(it is stored in the system keyring).", file=sys.stderr)
+        print(
+            "No xAI API key is configured. Set XAI_API_KEY, or add the key in the app's Settings "
+            "(it is stored in the system keyring).",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     ok, message = check_key(load_settings())
     print(message, file=sys.stderr if not ok else sys.stdout)
@@ -279,8 +338,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from .gui.app import run_gui
 
                 return run_gui(sys.argv[:1], None)
-            print("No display found: running the offline demo headless instead of opening the app.",
-                  file=sys.stderr)
+            print(
+                "No display found: running the offline demo headless instead of opening the app.",
+                file=sys.stderr,
+            )
             return main(["run", SAMPLE_CONCEPT, "--backend", "offline"])
     except UsageError as exc:
         print(f"grok-spicy: {exc}", file=sys.stderr)
@@ -311,6 +372,9 @@ def _report(exc: Exception) -> int:
     log.exception("unexpected error")
     from .storage.paths import log_dir
 
-    print(f"grok-spicy: unexpected error: {exc.__class__.__name__}: {exc}. Details are in the log "
-          f"({log_dir()}).", file=sys.stderr)
+    print(
+        f"grok-spicy: unexpected error: {exc.__class__.__name__}: {exc}. Details are in the log "
+        f"({log_dir()}).",
+        file=sys.stderr,
+    )
     return EXIT_FAILED

@@ -12,8 +12,14 @@ from .domain.project import CharacterAsset, KeyframeAsset, RunOutcome, VideoAsse
 from .domain.story import StoryPlan
 from .pipeline.observer import NullObserver
 
-STEP_LABELS = {"plan": "Plan", "characters": "Characters", "keyframes": "Keyframes", "script": "Script",
-               "videos": "Videos", "assembly": "Assembly"}
+STEP_LABELS = {
+    "plan": "Plan",
+    "characters": "Characters",
+    "keyframes": "Keyframes",
+    "script": "Script",
+    "videos": "Videos",
+    "assembly": "Assembly",
+}
 
 
 class TerminalObserver(NullObserver):
@@ -23,9 +29,14 @@ class TerminalObserver(NullObserver):
         self.console = Console(file=stream, highlight=False, soft_wrap=True)
         self.live = self.console.is_terminal
         self.progress = Progress(
-            TextColumn("{task.description:<12}"), BarColumn(bar_width=28),
-            TextColumn("{task.percentage:>3.0f}%"), TextColumn("{task.fields[msg]}", style="dim"),
-            TimeElapsedColumn(), console=self.console, transient=False, disable=not self.live,
+            TextColumn("{task.description:<12}"),
+            BarColumn(bar_width=28),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TextColumn("{task.fields[msg]}", style="dim"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=False,
+            disable=not self.live,
         )
         self.overall: TaskID | None = None
         self.cost = "$0.00"
@@ -49,8 +60,10 @@ class TerminalObserver(NullObserver):
         self._say(f"Grok Spicy: {project_name}", "bold")
 
     def on_plan(self, plan: StoryPlan, warnings: list[str]) -> None:
-        self._say(f"Plan: “{plan.title}”, {len(plan.characters)} characters, {len(plan.scenes)} scenes, "
-                  f"{plan.total_seconds} s, {plan.aspect_ratio}")
+        self._say(
+            f"Plan: “{plan.title}”, {len(plan.characters)} characters, {len(plan.scenes)} scenes, "
+            f"{plan.total_seconds} s, {plan.aspect_ratio}"
+        )
         for w in warnings:
             self._say(f"  note: {w}", "yellow")
 
@@ -71,8 +84,11 @@ class TerminalObserver(NullObserver):
 
     def on_progress(self, step: str, fraction: float, message: str, overall: float) -> None:
         if self.live and self.overall is not None:
-            self.progress.update(self.overall, completed=overall,
-                                 msg=f"{STEP_LABELS.get(step, step)}: {message}  {self.cost}")
+            self.progress.update(
+                self.overall,
+                completed=overall,
+                msg=f"{STEP_LABELS.get(step, step)}: {message}  {self.cost}",
+            )
             return
         pct = int(overall * 100)
         if pct // 10 != self._last_plain.get("overall", -1) // 10 or fraction >= 1.0:

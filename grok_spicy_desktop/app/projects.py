@@ -40,23 +40,29 @@ def resolve_backend(requested: str | None, settings: Settings) -> tuple[str, str
         return "xai", f"xAI backend (key from {key.source})."
     if key.key:
         return "xai", f"xAI backend (key from {key.source})."
-    return "offline", ("No xAI API key found, so the offline demo backend is used. Set XAI_API_KEY or "
-                       "add the key in Settings to use Grok.")
+    return "offline", (
+        "No xAI API key found, so the offline demo backend is used. Set XAI_API_KEY or "
+        "add the key in Settings to use Grok."
+    )
 
 
 def xai_config(settings: Settings, key: str | None = None):  # type: ignore[no-untyped-def]
-    from ..backends.xai import XaiConfig, resolve_host
+    from ..backends.xai import DEFAULT_HOST, XaiConfig
 
     api_key = key or get_api_key().key
     if not api_key:
         raise BackendError(ErrorKind.AUTH, "No xAI API key is configured.")
     register_secret(api_key)
     host_env = os.environ.get("XAI_API_HOST") or settings.api_host
-    host, insecure = resolve_host(host_env)
-    return XaiConfig(api_key=api_key, host=host, use_insecure=insecure,
-                     chat_model=settings.chat_model, vision_model=settings.vision_model,
-                     image_model=settings.image_model, video_model=settings.video_model,
-                     timeout_s=settings.request_timeout_s)
+    return XaiConfig(
+        api_key=api_key,
+        host=host_env or DEFAULT_HOST,
+        chat_model=settings.chat_model,
+        vision_model=settings.vision_model,
+        image_model=settings.image_model,
+        video_model=settings.video_model,
+        timeout_s=settings.request_timeout_s,
+    )
 
 
 def make_backend(kind: str, settings: Settings) -> Backend:
@@ -97,7 +103,9 @@ def new_session(
         if not label.strip():
             raise ValueError("A reference photo needs a character name: use NAME=PATH.")
         if len(files) > 3:
-            raise ValueError(f"'{label}' has {len(files)} reference photos; at most 3 are used per character.")
+            raise ValueError(
+                f"'{label}' has {len(files)} reference photos; at most 3 are used per character."
+            )
         for f in files:
             check_reference_file(Path(f))
     store = store or make_store(settings)
@@ -113,8 +121,9 @@ def new_session(
     return ProjectSession(handle, settings)
 
 
-def open_session(path: Path, settings: Settings, *, readonly: bool = False,
-                 store: ProjectStore | None = None) -> ProjectSession:
+def open_session(
+    path: Path, settings: Settings, *, readonly: bool = False, store: ProjectStore | None = None
+) -> ProjectSession:
     store = store or make_store(settings)
     return ProjectSession(store.open(Path(path), readonly=readonly), settings)
 

@@ -22,7 +22,9 @@ def check_reference_file(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ValueError(f"Cannot read {path}: {exc.strerror}. Check the file's permissions.") from exc
+        raise ValueError(
+            f"Cannot read {path}: {exc.strerror}. Check the file's permissions."
+        ) from exc
     if size == 0:
         raise ValueError(f"{path} is empty (0 bytes): use a real photo ({SUPPORTED}).")
     if size > MAX_REFERENCE_BYTES:
@@ -32,8 +34,10 @@ def check_reference_file(path: Path) -> None:
             _open(path)
             return
         except ValueError:
-            raise ValueError(f"{path} is a HEIC photo, which this installation cannot decode: export it "
-                             f"as JPEG or PNG first.") from None
+            raise ValueError(
+                f"{path} is a HEIC photo, which this installation cannot decode: export it "
+                f"as JPEG or PNG first."
+            ) from None
     _open(path)
 
 
@@ -46,9 +50,15 @@ def _open(path: Path) -> None:
             img.draft("RGB", (256, 256))
             img.load()
     except PermissionError as exc:
-        raise ValueError(f"Cannot read {path}: permission denied. Check the file's permissions.") from exc
+        raise ValueError(
+            f"Cannot read {path}: permission denied. Check the file's permissions."
+        ) from exc
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        raise ValueError(f"{path} is not an image Grok Spicy can read ({exc.__class__.__name__}): use a "
-                         f"{SUPPORTED} photo.") from exc
+        raise ValueError(
+            f"{path} is not an image Grok Spicy can read ({exc.__class__.__name__}): use a "
+            f"{SUPPORTED} photo."
+        ) from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ValueError(f"{path} is damaged or truncated ({exc}): use another copy of the photo.") from exc
+        raise ValueError(
+            f"{path} is damaged or truncated ({exc}): use another copy of the photo."
+        ) from exc

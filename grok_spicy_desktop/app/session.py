@@ -115,11 +115,19 @@ class ProjectSession:
             video = project.video(scene.scene_id)
             if video is None or video.status != AssetStatus.DONE or not video.path:
                 continue
-            scenes.append(ExportScene(clip=self.handle.resolve(video.path), title=scene.title,
-                                      text=scene.description, transition=scene.transition))
+            scenes.append(
+                ExportScene(
+                    clip=self.handle.resolve(video.path),
+                    title=scene.title,
+                    text=scene.description,
+                    transition=scene.transition,
+                )
+            )
         if not scenes:
             raise ValueError("No scene has a finished video yet: run the project first.")
-        return export(scenes, options, aspect_ratio=plan.aspect_ratio, cancel=cancel, progress=progress)
+        return export(
+            scenes, options, aspect_ratio=plan.aspect_ratio, cancel=cancel, progress=progress
+        )
 
     # -- quick edits (GUI thread ok) -----------------------------------------------------------
     def estimate_usd(self) -> float:
@@ -156,7 +164,9 @@ class ProjectSession:
         plan.characters = [character if c is old else c for c in plan.characters]
         if character.name != old.name:
             for s in plan.scenes:
-                s.characters_present = [character.name if n == old.name else n for n in s.characters_present]
+                s.characters_present = [
+                    character.name if n == old.name else n for n in s.characters_present
+                ]
             asset = self.project.character_asset(old.name)
             if asset is not None:
                 asset.name = character.name
@@ -213,7 +223,9 @@ class ProjectSession:
         label = character_name
         existing = list(project.references.get(label, []))
         if len(existing) + len(files) > 3:
-            raise ValueError(f"{character_name} can have at most 3 reference photos; remove one first.")
+            raise ValueError(
+                f"{character_name} can have at most 3 reference photos; remove one first."
+            )
         added = [self.handle.add_reference(label, Path(f)) for f in files]
         project.ref_mapping[label] = character_name
         asset = project.character_asset(character_name)

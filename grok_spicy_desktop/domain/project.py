@@ -222,5 +222,9 @@ class Project(BaseModel):
                 self.keyframes.append(KeyframeAsset(scene_id=sid))
             if self.video(sid) is None:
                 self.videos.append(VideoAsset(scene_id=sid))
-        self.keyframes = sorted((k for k in self.keyframes if k.scene_id in ids), key=lambda k: ids.index(k.scene_id))
-        self.videos = sorted((v for v in self.videos if v.scene_id in ids), key=lambda v: ids.index(v.scene_id))
+        self.keyframes = sorted(
+            (k for k in self.keyframes if k.scene_id in ids), key=lambda k: ids.index(k.scene_id)
+        )
+        self.videos = sorted(
+            (v for v in self.videos if v.scene_id in ids), key=lambda v: ids.index(v.scene_id)
+        )

@@ -86,7 +86,9 @@ class Scene(BaseModel):
         description="Names of the characters in this scene, exactly as in `characters` (max 3).",
     )
     setting: str = Field(description="Where the scene takes place, concrete and visual.")
-    camera: str = Field(description="Shot type plus camera movement, e.g. 'slow dolly-in, medium shot'.")
+    camera: str = Field(
+        description="Shot type plus camera movement, e.g. 'slow dolly-in, medium shot'."
+    )
     mood: str = Field(description="Lighting and atmosphere.")
     action: str = Field(
         description="The one primary motion of the scene. For scenes over 8 s write two phases "
@@ -163,7 +165,8 @@ class ConsistencyScore(BaseModel):
         default_factory=dict, description="Score per character name, 0-1."
     )
     issues: list[str] = Field(
-        default_factory=list, description="Concrete mismatches, e.g. 'hair is brown, should be red'."
+        default_factory=list,
+        description="Concrete mismatches, e.g. 'hair is brown, should be red'.",
     )
     fix_prompt: str | None = Field(
         default=None, description="Surgical edit prompt that fixes only the issues, if any."

@@ -38,7 +38,9 @@ def normalize_plan(plan: StoryPlan, *, max_scenes: int = 12) -> tuple[StoryPlan,
     for ch in plan.characters:
         new = _unique_name(ch.name, taken)
         if new != ch.name:
-            warnings.append(f"Character name '{ch.name or '(empty)'}' was not unique; renamed to '{new}'.")
+            warnings.append(
+                f"Character name '{ch.name or '(empty)'}' was not unique; renamed to '{new}'."
+            )
             renamed.setdefault(ch.name.casefold(), new)
             ch.name = new
         taken.add(ch.name.casefold())
@@ -61,7 +63,9 @@ def normalize_plan(plan: StoryPlan, *, max_scenes: int = 12) -> tuple[StoryPlan,
             scene.scene_id = position
         present: list[str] = []
         for raw in scene.characters_present:
-            name = canonical.get(raw.casefold()) or canonical.get(renamed.get(raw.casefold(), "").casefold())
+            name = canonical.get(raw.casefold()) or canonical.get(
+                renamed.get(raw.casefold(), "").casefold()
+            )
             if name is None:
                 warnings.append(f"Scene {position}: unknown character '{raw}' removed.")
                 continue

@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from ..backends.base import BackendError
 from ..domain.project import AssetStatus, CharacterAsset
 from ..domain.story import CharacterRefMapping, StoryPlan
 from . import prompts
-from ..backends.base import BackendError
 from .context import PaidOutcome, RunContext, is_fatal
 from .image_loop import ImageJob, run_image_loop
 
@@ -29,28 +29,43 @@ def match_references(ctx: RunContext, plan: StoryPlan) -> dict[str, str]:
     taken = set(mapping.values())
     free = [c for c in plan.characters if c.name not in taken]
     if unmatched and free:
-        fp = ctx.fp("map_refs", slot="map_refs", labels=sorted(unmatched),
-                    characters=[(c.name, c.visual_description[:160]) for c in free])
+        fp = ctx.fp(
+            "map_refs",
+            slot="map_refs",
+            labels=sorted(unmatched),
+            characters=[(c.name, c.visual_description[:160]) for c in free],
+        )
 
         def call() -> PaidOutcome:
             res = ctx.backend.map_references(unmatched, free)
             return PaidOutcome(res.value.model_dump(), res.cost_usd, res.model)
 
         try:
-            result = ctx.paid("map_refs", fp, "match reference photos", call,
-                              estimate=ctx.config.prices.chat_per_call)
+            result = ctx.paid(
+                "map_refs",
+                fp,
+                "match reference photos",
+                call,
+                estimate=ctx.config.prices.chat_per_call,
+            )
             for label, name in CharacterRefMapping.model_validate(result).mapping.items():
                 ch = plan.character(name)
                 if label in unmatched and ch is not None and ch.name not in mapping.values():
                     mapping[label] = ch.name
-        except (BackendError, ValueError) as exc:  # best effort; unmatched photos are reported below
+        except (
+            BackendError,
+            ValueError,
+        ) as exc:  # best effort; unmatched photos are reported below
             if isinstance(exc, BackendError) and is_fatal(exc):
                 raise
             ctx.note(f"Could not match reference photos automatically: {exc}", logging.WARNING)
     for label in labels:
         if label not in mapping:
-            ctx.note(f"Reference photo '{label}' matches no character in the plan; it is not used. "
-                     "Drop it on a character card to use it.", logging.WARNING)
+            ctx.note(
+                f"Reference photo '{label}' matches no character in the plan; it is not used. "
+                "Drop it on a character card to use it.",
+                logging.WARNING,
+            )
     return mapping
 
 
@@ -72,8 +87,11 @@ def make_character(ctx: RunContext, plan: StoryPlan, asset: CharacterAsset) -> N
     photos = character_photos(ctx, asset.name)
     asset.mode = "stylize" if photos else "generate"
     asset.reference_paths = [ctx.rel(p) for p in photos]
-    first_prompt = (prompts.stylize_prompt(plan, character, len(photos)) if photos
-                    else prompts.character_prompt(plan, character))
+    first_prompt = (
+        prompts.stylize_prompt(plan, character, len(photos))
+        if photos
+        else prompts.character_prompt(plan, character)
+    )
     job = ImageJob(
         asset=asset,
         slot=f"character:{character.name}",
@@ -88,8 +106,14 @@ def make_character(ctx: RunContext, plan: StoryPlan, asset: CharacterAsset) -> N
         check_refs=photos,
         max_attempts=ctx.config.max_character_attempts,
         keep_clause=f"Keep {character.name} exactly: {character.visual_description}",
-        hints={"kind": "character", "name": character.name, "description": character.visual_description,
-               "role": character.role, "style": plan.style, "palette": plan.color_palette},
+        hints={
+            "kind": "character",
+            "name": character.name,
+            "description": character.visual_description,
+            "role": character.role,
+            "style": plan.style,
+            "palette": plan.color_palette,
+        },
         notify=lambda: ctx.observer.on_character(asset.model_copy(deep=True)),
     )
     run_image_loop(ctx, job)

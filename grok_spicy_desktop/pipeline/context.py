@@ -24,8 +24,16 @@ from .observer import NullObserver, PipelineObserver
 log = logging.getLogger(__name__)
 
 FATAL_KINDS = frozenset(
-    {ErrorKind.AUTH, ErrorKind.PERMISSION, ErrorKind.QUOTA, ErrorKind.NOT_FOUND, ErrorKind.NETWORK,
-     ErrorKind.RATE_LIMIT, ErrorKind.TIMEOUT, ErrorKind.SERVER}
+    {
+        ErrorKind.AUTH,
+        ErrorKind.PERMISSION,
+        ErrorKind.QUOTA,
+        ErrorKind.NOT_FOUND,
+        ErrorKind.NETWORK,
+        ErrorKind.RATE_LIMIT,
+        ErrorKind.TIMEOUT,
+        ErrorKind.SERVER,
+    }
 )
 """Errors that would fail every further call too: the run stops (and can be continued later)."""
 
@@ -43,7 +51,9 @@ class Prices:
     video_edit_per_input_second: float = 0.01
 
     def video(self, seconds: float, resolution: str) -> float:
-        rate = self.video_per_second.get(resolution, max(self.video_per_second.values(), default=0.07))
+        rate = self.video_per_second.get(
+            resolution, max(self.video_per_second.values(), default=0.07)
+        )
         return round(seconds * rate + self.video_input_image, 6)
 
     def image_call(self, n_refs: int) -> float:
@@ -101,7 +111,9 @@ class RunConfig:
         prices = getattr(settings, "prices", None)
         if prices is not None:
             data = prices.model_dump() if hasattr(prices, "model_dump") else dict(prices)
-            cfg.prices = Prices(**{k: v for k, v in data.items() if k in Prices.__dataclass_fields__})
+            cfg.prices = Prices(
+                **{k: v for k, v in data.items() if k in Prices.__dataclass_fields__}
+            )
         return cfg
 
 
@@ -204,7 +216,9 @@ class RunContext:
                 "everything made so far is kept."
             )
 
-    def fp(self, kind: str, *, slot: str, files: list[Path] | tuple[Path, ...] = (), **params: Any) -> str:
+    def fp(
+        self, kind: str, *, slot: str, files: list[Path] | tuple[Path, ...] = (), **params: Any
+    ) -> str:
         return fingerprint(kind, slot=slot, model=self.model_names.get(kind), files=files, **params)
 
     def paid(
@@ -224,27 +238,56 @@ class RunContext:
             if record.state == "done" and (valid is None or valid(record.result)):
                 return record.result
             if record.state == "moderated":
-                raise ModerationError(record.result.get("reason", "Blocked by content moderation (earlier run)."))
+                raise ModerationError(
+                    record.result.get("reason", "Blocked by content moderation (earlier run).")
+                )
             if record.state == "done":
-                self.note(f"{label}: the stored result is missing on disk; making it again.", logging.WARNING)
+                self.note(
+                    f"{label}: the stored result is missing on disk; making it again.",
+                    logging.WARNING,
+                )
         self.check()
         self.check_budget(estimate, label)
         started = time.monotonic()
         try:
             outcome = call()
         except ModerationError as exc:
-            cost = exc.cost_usd if exc.cost_usd is not None else (estimate if kind == "video" else 0.0)
-            self.record(CallRecord(fingerprint=fp, kind=kind, model=self.model_names.get(kind),
-                                    cost_usd=cost, estimated=exc.cost_usd is None, state="moderated",
-                                    label=label, result={"reason": exc.message}, finished_at=utcnow()))
+            cost = (
+                exc.cost_usd if exc.cost_usd is not None else (estimate if kind == "video" else 0.0)
+            )
+            self.record(
+                CallRecord(
+                    fingerprint=fp,
+                    kind=kind,
+                    model=self.model_names.get(kind),
+                    cost_usd=cost,
+                    estimated=exc.cost_usd is None,
+                    state="moderated",
+                    label=label,
+                    result={"reason": exc.message},
+                    finished_at=utcnow(),
+                )
+            )
             raise
-        cost = outcome.cost_usd
-        estimated = cost is None
-        if cost is None:
-            cost = 0.0 if self.backend.is_offline else estimate
-        self.record(CallRecord(fingerprint=fp, kind=kind, model=outcome.model or self.model_names.get(kind),
-                                cost_usd=cost, estimated=estimated, state="done", label=label,
-                                result=outcome.result, finished_at=utcnow()))
+        estimated = outcome.cost_usd is None
+        cost = (
+            outcome.cost_usd
+            if outcome.cost_usd is not None
+            else (0.0 if self.backend.is_offline else estimate)
+        )
+        self.record(
+            CallRecord(
+                fingerprint=fp,
+                kind=kind,
+                model=outcome.model or self.model_names.get(kind),
+                cost_usd=cost,
+                estimated=estimated,
+                state="done",
+                label=label,
+                result=outcome.result,
+                finished_at=utcnow(),
+            )
+        )
         self.log.debug("%s took %.2fs, $%.4f", label, time.monotonic() - started, cost)
         return outcome.result
 
@@ -267,8 +310,14 @@ class RunContext:
     def record_pending(self, fp: str, label: str, request_id: str) -> None:
         with self.lock:
             self.project.calls.append(
-                CallRecord(fingerprint=fp, kind="video", model=self.model_names["video"], state="pending",
-                           request_id=request_id, label=label)
+                CallRecord(
+                    fingerprint=fp,
+                    kind="video",
+                    model=self.model_names["video"],
+                    state="pending",
+                    request_id=request_id,
+                    label=label,
+                )
             )
             self.save()
 
@@ -284,8 +333,15 @@ class RunContext:
             res = self.backend.reword(blocked)
             return PaidOutcome({"text": res.value}, res.cost_usd, res.model)
 
-        text = str(self.paid("reword", fp, "reword a blocked prompt", call,
-                             estimate=self.config.prices.chat_per_call)["text"]).strip()
+        text = str(
+            self.paid(
+                "reword",
+                fp,
+                "reword a blocked prompt",
+                call,
+                estimate=self.config.prices.chat_per_call,
+            )["text"]
+        ).strip()
         if not text:
             raise ModerationError("The reworded prompt came back empty.")
         with self.lock:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from ..backends.base import BackendError, CancelledError
 from ..domain.project import AssetStatus, Gap, RunOutcome, _AssetBase
@@ -29,7 +31,19 @@ from .videos import make_video
 
 log = logging.getLogger(__name__)
 
-WEIGHTS = {"plan": 0.05, "characters": 0.2, "keyframes": 0.3, "script": 0.02, "videos": 0.38, "assembly": 0.05}
+WEIGHTS = {
+    "plan": 0.05,
+    "characters": 0.2,
+    "keyframes": 0.3,
+    "script": 0.02,
+    "videos": 0.38,
+    "assembly": 0.05,
+}
+
+
+def _emit(callback: Callable[[Any], None], asset: _AssetBase) -> None:
+    """Hand observers a copy, so the GUI never reads an object a worker is changing."""
+    callback(asset.model_copy(deep=True))
 
 
 class Progress:
@@ -45,8 +59,13 @@ class Progress:
         self.ctx.observer.on_progress(step, self.done[step], message, overall)
 
 
-def _guard(ctx: RunContext, asset: _AssetBase, label: str, fn: Callable[[], None],
-           notify: Callable[[], None]) -> None:
+def _guard(
+    ctx: RunContext,
+    asset: _AssetBase,
+    label: str,
+    fn: Callable[[], None],
+    notify: Callable[[], None],
+) -> None:
     """Run one asset's work; a non-fatal error fails only that asset, a fatal one stops the run."""
     try:
         fn()
@@ -67,7 +86,9 @@ def _guard(ctx: RunContext, asset: _AssetBase, label: str, fn: Callable[[], None
         _fail(ctx, asset, label, str(exc), notify)
 
 
-def _fail(ctx: RunContext, asset: _AssetBase, label: str, message: str, notify: Callable[[], None]) -> None:
+def _fail(
+    ctx: RunContext, asset: _AssetBase, label: str, message: str, notify: Callable[[], None]
+) -> None:
     with ctx.lock:
         asset.status = AssetStatus.FAILED
         asset.error = message
@@ -82,25 +103,36 @@ def _run_characters(ctx: RunContext, plan: StoryPlan, progress: Progress) -> Non
         progress.set("characters", 1.0, "No characters")
         return
     finished = 0
-    with ThreadPoolExecutor(max_workers=max(1, ctx.config.character_concurrency),
-                            thread_name_prefix="character") as pool:
+    with ThreadPoolExecutor(
+        max_workers=max(1, ctx.config.character_concurrency), thread_name_prefix="character"
+    ) as pool:
         futures = {
-            pool.submit(_guard, ctx, a, f"character {a.name}", lambda a=a: make_character(ctx, plan, a),
-                        lambda a=a: ctx.observer.on_character(a.model_copy(deep=True))): a
+            pool.submit(
+                _guard,
+                ctx,
+                a,
+                f"character {a.name}",
+                partial(make_character, ctx, plan, a),
+                partial(_emit, ctx.observer.on_character, a),
+            ): a
             for a in assets
         }
         try:
             for fut in _as_completed(ctx, futures):
                 fut.result()
                 finished += 1
-                progress.set("characters", finished / len(assets), f"{finished}/{len(assets)} character sheets")
+                progress.set(
+                    "characters",
+                    finished / len(assets),
+                    f"{finished}/{len(assets)} character sheets",
+                )
         except BaseException:
             for f in futures:
                 f.cancel()
             raise
 
 
-def _as_completed(ctx: RunContext, futures: dict[Future[None], object] | list[Future[None]]):  # type: ignore[no-untyped-def]
+def _as_completed(ctx: RunContext, futures: Iterable[Future[None]]) -> Iterator[Future[None]]:
     pending = set(futures)
     while pending:
         done, pending = wait(pending, timeout=0.2, return_when="FIRST_COMPLETED")
@@ -119,7 +151,9 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
     try:
         progress.set("plan", 0.0, "Planning the story")
         plan = make_plan(ctx)
-        progress.set("plan", 1.0, f"Plan: {len(plan.characters)} characters, {len(plan.scenes)} scenes")
+        progress.set(
+            "plan", 1.0, f"Plan: {len(plan.characters)} characters, {len(plan.scenes)} scenes"
+        )
         if stop_after_plan and not project.plan_approved:
             outcome = RunOutcome(status="paused", message="The plan is ready for review.")
             return outcome
@@ -128,15 +162,18 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
             project.ensure_assets()
             project.ref_mapping = match_references(ctx, plan)
         ctx.save()
-        ctx.estimate_usd = round(ctx.spent() + estimate_usd(project, ctx.config, offline=ctx.backend.is_offline), 2)
+        ctx.estimate_usd = round(
+            ctx.spent() + estimate_usd(project, ctx.config, offline=ctx.backend.is_offline), 2
+        )
         ctx.observer.on_cost(ctx.spent(), ctx.estimate_usd)
 
         _run_characters(ctx, plan, progress)
         if ctx.fatal:
             raise ctx.fatal
 
-        video_pool = ThreadPoolExecutor(max_workers=max(1, ctx.config.video_concurrency),
-                                        thread_name_prefix="video")
+        video_pool = ThreadPoolExecutor(
+            max_workers=max(1, ctx.config.video_concurrency), thread_name_prefix="video"
+        )
         video_futures: list[Future[None]] = []
         videos_done = 0
         n = len(plan.scenes)
@@ -147,8 +184,13 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
             scene = plan.scene(scene_id)
             asset = project.video(scene_id)
             assert scene is not None and asset is not None
-            _guard(ctx, asset, f"scene {scene_id} video", lambda: make_video(ctx, plan, scene, asset),
-                   lambda: ctx.observer.on_video(asset.model_copy(deep=True)))
+            _guard(
+                ctx,
+                asset,
+                f"scene {scene_id} video",
+                partial(make_video, ctx, plan, scene, asset),
+                partial(_emit, ctx.observer.on_video, asset),
+            )
             with lock:
                 videos_done += 1
                 progress.set("videos", videos_done / n, f"{videos_done}/{n} scene videos")
@@ -159,9 +201,13 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
                 kf = project.keyframe(scene.scene_id)
                 assert kf is not None
                 progress.set("keyframes", i / n, f"Keyframe {i + 1}/{n}: {scene.title}")
-                _guard(ctx, kf, f"scene {scene.scene_id} keyframe",
-                       lambda scene=scene, kf=kf: make_keyframe(ctx, plan, scene, kf),
-                       lambda kf=kf: ctx.observer.on_keyframe(kf.model_copy(deep=True)))
+                _guard(
+                    ctx,
+                    kf,
+                    f"scene {scene.scene_id} keyframe",
+                    partial(make_keyframe, ctx, plan, scene, kf),
+                    partial(_emit, ctx.observer.on_keyframe, kf),
+                )
                 video_futures.append(video_pool.submit(video_job, scene.scene_id))
             progress.set("keyframes", 1.0, f"{n} keyframes")
             script = write_script(ctx.handle, project)
@@ -176,8 +222,11 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
 
         outcome = _assemble(ctx, plan, progress)
     except (CancelledError, FFmpegCancelled):
-        outcome = RunOutcome(status="cancelled", message="Cancelled. Everything made so far is kept; "
-                             "Continue (or `grok-spicy resume`) picks up where it stopped.")
+        outcome = RunOutcome(
+            status="cancelled",
+            message="Cancelled. Everything made so far is kept; "
+            "Continue (or `grok-spicy resume`) picks up where it stopped.",
+        )
     except RunAborted:
         exc = ctx.fatal
         outcome = _failure(ctx, exc if exc is not None else RuntimeError("stopped"))
@@ -225,7 +274,11 @@ def collect_gaps(ctx: RunContext, plan: StoryPlan) -> list[Gap]:
         video = project.video(scene.scene_id)
         if video is None or video.status != AssetStatus.DONE or not video.path:
             kf = project.keyframe(scene.scene_id)
-            reason = (video.error if video and video.error else None) or (kf.error if kf else None) or "not made"
+            reason = (
+                (video.error if video and video.error else None)
+                or (kf.error if kf else None)
+                or "not made"
+            )
             gaps.append(Gap(what=f"scene {scene.scene_id} ({scene.title})", reason=reason))
     return gaps
 
@@ -237,24 +290,47 @@ def _assemble(ctx: RunContext, plan: StoryPlan, progress: Progress) -> RunOutcom
     for scene in plan.scenes:
         video = project.video(scene.scene_id)
         if video is not None and video.status == AssetStatus.DONE and video.path:
-            clips.append(ClipSpec(path=ctx.path(video.path), transition=scene.transition,
-                                  label=f"scene {scene.scene_id}"))
+            clips.append(
+                ClipSpec(
+                    path=ctx.path(video.path),
+                    transition=scene.transition,
+                    label=f"scene {scene.scene_id}",
+                )
+            )
     if not clips:
         reasons = "; ".join(f"{g.what}: {g.reason}" for g in gaps)
-        return RunOutcome(status="failed", gaps=gaps,
-                          message=f"No scene video could be made, so there is no film. {reasons}")
+        return RunOutcome(
+            status="failed",
+            gaps=gaps,
+            message=f"No scene video could be made, so there is no film. {reasons}",
+        )
     progress.set("assembly", 0.0, "Assembling the film")
     dest = Path(ctx.handle.path) / "final_video.mp4"
-    result = assemble(clips, dest, aspect_ratio=plan.aspect_ratio, resolution=ctx.config.resolution,
-                      cancel=ctx.cancel, work_dir=Path(ctx.handle.asset_dir("videos")) / "normalized",
-                      progress=lambda f: progress.set("assembly", f, "Assembling the film"))
+    result = assemble(
+        clips,
+        dest,
+        aspect_ratio=plan.aspect_ratio,
+        resolution=ctx.config.resolution,
+        cancel=ctx.cancel,
+        work_dir=Path(ctx.handle.asset_dir("videos")) / "normalized",
+        progress=lambda f: progress.set("assembly", f, "Assembling the film"),
+    )
     progress.set("assembly", 1.0, "Film assembled")
     final = ctx.rel(result.path)
-    ctx.note(f"Final video: {result.path} ({result.duration:.1f} s, "
-             f"{'stream copy' if result.stream_copied else 're-encoded'})")
+    ctx.note(
+        f"Final video: {result.path} ({result.duration:.1f} s, "
+        f"{'stream copy' if result.stream_copied else 're-encoded'})"
+    )
     if gaps:
         names = "; ".join(f"{g.what}: {g.reason}" for g in gaps)
-        return RunOutcome(status="complete_with_gaps", gaps=gaps, final_video=final,
-                          message=f"Finished with gaps ({len(gaps)} missing): {names}")
-    return RunOutcome(status="complete", final_video=final,
-                      message=f"Finished: {len(clips)} scenes, {result.duration:.1f} s.")
+        return RunOutcome(
+            status="complete_with_gaps",
+            gaps=gaps,
+            final_video=final,
+            message=f"Finished with gaps ({len(gaps)} missing): {names}",
+        )
+    return RunOutcome(
+        status="complete",
+        final_video=final,
+        message=f"Finished: {len(clips)} scenes, {result.duration:.1f} s.",
+    )

@@ -40,7 +40,9 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def fingerprint(kind: str, *, slot: str, model: str | None, files: Iterable[Path] = (), **params: Any) -> str:
+def fingerprint(
+    kind: str, *, slot: str, model: str | None, files: Iterable[Path] = (), **params: Any
+) -> str:
     payload = {
         "kind": kind,
         "slot": slot,

@@ -60,8 +60,14 @@ def make_keyframe(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: Keyfram
         check_refs=sheets,
         max_attempts=ctx.config.max_keyframe_iterations,
         keep_clause=f"Keep the composition, the {plan.style} style and the {plan.aspect_ratio} framing.",
-        hints={"kind": "keyframe", "scene": scene.model_dump(), "characters": names,
-               "style": plan.style, "palette": plan.color_palette, "has_previous": has_prev},
+        hints={
+            "kind": "keyframe",
+            "scene": scene.model_dump(),
+            "characters": names,
+            "style": plan.style,
+            "palette": plan.color_palette,
+            "has_previous": has_prev,
+        },
         fingerprint_files=sheets,
         notify=lambda: ctx.observer.on_keyframe(asset.model_copy(deep=True)),
     )

@@ -103,7 +103,10 @@ class LoggingObserver(NullObserver):
     def on_plan(self, plan: StoryPlan, warnings: list[str]) -> None:
         self.log.info(
             "plan: %r, %d characters, %d scenes, %s s",
-            plan.title, len(plan.characters), len(plan.scenes), plan.total_seconds,
+            plan.title,
+            len(plan.characters),
+            len(plan.scenes),
+            plan.total_seconds,
         )
         for w in warnings:
             self.log.warning("plan: %s", w)

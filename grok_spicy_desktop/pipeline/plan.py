@@ -15,11 +15,15 @@ def check_concept(concept: str) -> str:
     """Return the cleaned concept or raise ``ValueError`` with a message saying what to do."""
     text = (concept or "").strip()
     if not text:
-        raise ValueError("The concept is empty: describe your story in a sentence or two, e.g. "
-                         "\"A lighthouse keeper befriends a lost whale\".")
+        raise ValueError(
+            "The concept is empty: describe your story in a sentence or two, e.g. "
+            '"A lighthouse keeper befriends a lost whale".'
+        )
     if len(text) > MAX_CONCEPT_CHARS:
-        raise ValueError(f"The concept is {len(text):,} characters long; the limit is "
-                         f"{MAX_CONCEPT_CHARS:,}. Shorten it to the story's core (one or two paragraphs).")
+        raise ValueError(
+            f"The concept is {len(text):,} characters long; the limit is "
+            f"{MAX_CONCEPT_CHARS:,}. Shorten it to the story's core (one or two paragraphs)."
+        )
     return text
 
 
@@ -29,11 +33,24 @@ def make_plan(ctx: RunContext) -> StoryPlan:
         return project.plan
     opts = project.options
     labels = sorted(label for label, paths in project.references.items() if paths)
-    request = PlanRequest(concept=project.concept, reference_labels=labels, style=opts.style,
-                          scene_count=opts.scene_count, target_seconds=opts.target_seconds,
-                          aspect_ratio=opts.aspect_ratio)
-    fp = ctx.fp("plan", slot="plan", concept=project.concept, labels=labels, style=opts.style,
-                scenes=opts.scene_count, seconds=opts.target_seconds, aspect=opts.aspect_ratio)
+    request = PlanRequest(
+        concept=project.concept,
+        reference_labels=labels,
+        style=opts.style,
+        scene_count=opts.scene_count,
+        target_seconds=opts.target_seconds,
+        aspect_ratio=opts.aspect_ratio,
+    )
+    fp = ctx.fp(
+        "plan",
+        slot="plan",
+        concept=project.concept,
+        labels=labels,
+        style=opts.style,
+        scenes=opts.scene_count,
+        seconds=opts.target_seconds,
+        aspect=opts.aspect_ratio,
+    )
 
     def call() -> PaidOutcome:
         res = ctx.backend.plan_story(request)
@@ -56,7 +73,9 @@ def make_plan(ctx: RunContext) -> StoryPlan:
     return plan
 
 
-def estimate_usd(project: Project, config: RunConfig | None = None, *, offline: bool = False) -> float:
+def estimate_usd(
+    project: Project, config: RunConfig | None = None, *, offline: bool = False
+) -> float:
     """What the rest of the run should cost at list prices (already-made results are free)."""
     if offline:
         return 0.0
@@ -72,12 +91,21 @@ def estimate_usd(project: Project, config: RunConfig | None = None, *, offline: 
         per_scene = seconds / max(1, n_scenes)
         durations = [per_scene] * n_scenes
     else:
-        n_chars = sum(1 for c in project.characters if c.status != AssetStatus.DONE) if project.characters \
+        n_chars = (
+            sum(1 for c in project.characters if c.status != AssetStatus.DONE)
+            if project.characters
             else len(plan.characters)
-        durations = [float(s.duration_seconds) for s in plan.scenes
-                     if (v := project.video(s.scene_id)) is None or v.status != AssetStatus.DONE]
-        kf_todo = sum(1 for s in plan.scenes
-                      if (k := project.keyframe(s.scene_id)) is None or k.status != AssetStatus.DONE)
+        )
+        durations = [
+            float(s.duration_seconds)
+            for s in plan.scenes
+            if (v := project.video(s.scene_id)) is None or v.status != AssetStatus.DONE
+        ]
+        kf_todo = sum(
+            1
+            for s in plan.scenes
+            if (k := project.keyframe(s.scene_id)) is None or k.status != AssetStatus.DONE
+        )
         total += kf_todo * (p.image_call(3) + p.vision_per_call)
     if plan is None:
         total += len(durations) * (p.image_call(3) + p.vision_per_call)

@@ -10,7 +10,11 @@ from collections.abc import Sequence
 
 from ..domain.story import Character, Scene, StoryPlan
 
-POSITIONS = {1: ["center"], 2: ["left side", "right side"], 3: ["left side", "center", "right side"]}
+POSITIONS = {
+    1: ["center"],
+    2: ["left side", "right side"],
+    3: ["left side", "center", "right side"],
+}
 
 
 def character_prompt(plan: StoryPlan, character: Character) -> str:
@@ -45,7 +49,9 @@ def character_check(character: Character, n_photos: int) -> str:
 
 
 def fix_prompt(fix: str | None, issues: Sequence[str], *, keep: str = "") -> str:
-    body = (fix or "").strip() or "Fix ONLY these issues, keep everything else identical: " + "; ".join(
+    body = (
+        fix or ""
+    ).strip() or "Fix ONLY these issues, keep everything else identical: " + "; ".join(
         issues or ["improve consistency with the references"]
     )
     return f"{body} {keep}".strip()
@@ -67,14 +73,18 @@ def keyframe_prompt(
             f"Reference image {len(names_with_refs) + 1} is the previous scene's frame: keep the "
             "same setting details, lighting and character appearance for continuity, but compose a new shot."
         )
-    parts.append(f"Action: {scene.action}. Camera: {scene.camera}. Colour palette: {plan.color_palette}.")
+    parts.append(
+        f"Action: {scene.action}. Camera: {scene.camera}. Colour palette: {plan.color_palette}."
+    )
     if names_with_refs:
         parts.append("Keep every character exactly as in their reference image.")
     return " ".join(parts)
 
 
 def keyframe_check(scene: Scene, names_with_refs: Sequence[str]) -> str:
-    refs = ", ".join(f"image {i + 2} is {n}" for i, n in enumerate(names_with_refs)) or "no references"
+    refs = (
+        ", ".join(f"image {i + 2} is {n}" for i, n in enumerate(names_with_refs)) or "no references"
+    )
     return (
         f"Image 1 is a scene keyframe; {refs}. Score how well the characters in the scene match their "
         f"references (faces, hair, clothing, colours) and whether the scene shows: {scene.action} in "
@@ -95,7 +105,10 @@ def video_prompt(plan: StoryPlan, scene: Scene) -> str:
 
 
 def drift_check(scene: Scene, names_with_refs: Sequence[str]) -> str:
-    refs = ", ".join(f"image {i + 2} is {n}" for i, n in enumerate(names_with_refs)) or "the scene keyframe"
+    refs = (
+        ", ".join(f"image {i + 2} is {n}" for i, n in enumerate(names_with_refs))
+        or "the scene keyframe"
+    )
     return (
         f"Image 1 is the last frame of a video clip; {refs}. Have the characters drifted from their "
         f"references (face, hair, clothing, colours)? Score consistency. Scene action: {scene.action}. "

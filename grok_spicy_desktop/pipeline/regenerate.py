@@ -8,12 +8,21 @@ through the content fingerprints. Nothing else is paid for again.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Literal
 
-from ..domain.project import AssetStatus, Project, RunOutcome, _AssetBase
+from ..domain.project import (
+    AssetStatus,
+    CharacterAsset,
+    KeyframeAsset,
+    Project,
+    RunOutcome,
+    VideoAsset,
+    _AssetBase,
+)
 from .characters import make_character
 from .context import RunContext
-from .engine import _guard, collect_gaps
+from .engine import _emit, _guard, collect_gaps
 from .keyframes import make_keyframe
 from .script import write_state
 from .videos import make_video
@@ -69,19 +78,21 @@ def regenerate(ctx: RunContext, kind: AssetKind, key: str | int) -> RunOutcome:
     ctx.save()
     label = f"{kind} {key}"
     try:
-        if kind == "character":
-            _guard(ctx, asset, label, lambda: make_character(ctx, plan, asset),  # type: ignore[arg-type]
-                   lambda: ctx.observer.on_character(asset.model_copy(deep=True)))  # type: ignore[arg-type]
+        if isinstance(asset, CharacterAsset):
+            work = partial(make_character, ctx, plan, asset)
+            notify = partial(_emit, ctx.observer.on_character, asset)
         else:
             scene = plan.scene(int(key))
             if scene is None:
                 raise ValueError(f"There is no scene {key}.")
-            if kind == "keyframe":
-                _guard(ctx, asset, label, lambda: make_keyframe(ctx, plan, scene, asset),  # type: ignore[arg-type]
-                       lambda: ctx.observer.on_keyframe(asset.model_copy(deep=True)))  # type: ignore[arg-type]
+            if isinstance(asset, KeyframeAsset):
+                work = partial(make_keyframe, ctx, plan, scene, asset)
+                notify = partial(_emit, ctx.observer.on_keyframe, asset)
             else:
-                _guard(ctx, asset, label, lambda: make_video(ctx, plan, scene, asset),  # type: ignore[arg-type]
-                       lambda: ctx.observer.on_video(asset.model_copy(deep=True)))  # type: ignore[arg-type]
+                assert isinstance(asset, VideoAsset)
+                work = partial(make_video, ctx, plan, scene, asset)
+                notify = partial(_emit, ctx.observer.on_video, asset)
+        _guard(ctx, asset, label, work, notify)
         if ctx.fatal:
             raise ctx.fatal
     finally:
@@ -93,7 +104,9 @@ def regenerate(ctx: RunContext, kind: AssetKind, key: str | int) -> RunOutcome:
             msg += " Continue the run to update what depends on it."
         outcome = RunOutcome(status="complete", message=msg)
     else:
-        outcome = RunOutcome(status="failed", message=asset.error or f"{label} could not be regenerated.")
+        outcome = RunOutcome(
+            status="failed", message=asset.error or f"{label} could not be regenerated."
+        )
     ctx.observer.on_complete(outcome)
     return outcome
 

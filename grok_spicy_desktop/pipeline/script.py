@@ -12,26 +12,49 @@ from ..storage.fsutil import atomic_write_text
 def render_script(project: Project) -> str:
     plan = project.plan
     assert plan is not None
-    lines = [f"# {plan.title}", "", f"*Concept:* {project.concept}", "",
-             f"- **Style:** {plan.style}", f"- **Aspect ratio:** {plan.aspect_ratio}",
-             f"- **Colour palette:** {plan.color_palette}",
-             f"- **Length:** {plan.total_seconds} s in {len(plan.scenes)} scenes", "", "## Characters", ""]
+    lines = [
+        f"# {plan.title}",
+        "",
+        f"*Concept:* {project.concept}",
+        "",
+        f"- **Style:** {plan.style}",
+        f"- **Aspect ratio:** {plan.aspect_ratio}",
+        f"- **Colour palette:** {plan.color_palette}",
+        f"- **Length:** {plan.total_seconds} s in {len(plan.scenes)} scenes",
+        "",
+        "## Characters",
+        "",
+    ]
     for ch in plan.characters:
         asset = project.character_asset(ch.name)
         score = f"{asset.score:.2f}" if asset and asset.score is not None else "-"
-        lines += [f"### {ch.name} ({ch.role})", "", f"Consistency: {score}", "",
-                  f"> {ch.visual_description}", ""]
+        lines += [
+            f"### {ch.name} ({ch.role})",
+            "",
+            f"Consistency: {score}",
+            "",
+            f"> {ch.visual_description}",
+            "",
+        ]
         if asset and asset.path:
             lines += [f"![{ch.name}]({asset.path})", ""]
     lines += ["## Scenes", ""]
     for scene in plan.scenes:
         kf = project.keyframe(scene.scene_id)
-        lines += [f"### Scene {scene.scene_id}: {scene.title}", "", scene.description, "",
-                  "| | |", "|---|---|",
-                  f"| Setting | {scene.setting} |",
-                  f"| Characters | {', '.join(scene.characters_present) or '-'} |",
-                  f"| Camera | {scene.camera} |", f"| Mood | {scene.mood} |",
-                  f"| Duration | {scene.duration_seconds} s |", f"| Transition | {scene.transition} |"]
+        lines += [
+            f"### Scene {scene.scene_id}: {scene.title}",
+            "",
+            scene.description,
+            "",
+            "| | |",
+            "|---|---|",
+            f"| Setting | {scene.setting} |",
+            f"| Characters | {', '.join(scene.characters_present) or '-'} |",
+            f"| Camera | {scene.camera} |",
+            f"| Mood | {scene.mood} |",
+            f"| Duration | {scene.duration_seconds} s |",
+            f"| Transition | {scene.transition} |",
+        ]
         if kf and kf.score is not None:
             lines.append(f"| Consistency | {kf.score:.2f} ({kf.edit_passes} edits) |")
         lines.append("")

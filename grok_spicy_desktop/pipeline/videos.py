@@ -29,35 +29,72 @@ def _notify(ctx: RunContext, asset: VideoAsset) -> None:
     ctx.observer.on_video(asset.model_copy(deep=True))
 
 
-def video_call(ctx: RunContext, asset: VideoAsset, scene: Scene, plan: StoryPlan, *, slot: str,
-               prompt: str, image: Path | None, video: Path | None, duration: int | None,
-               label: str, dest_stem: str) -> tuple[str, float, str]:
+def video_call(
+    ctx: RunContext,
+    asset: VideoAsset,
+    scene: Scene,
+    plan: StoryPlan,
+    *,
+    slot: str,
+    prompt: str,
+    image: Path | None,
+    video: Path | None,
+    duration: int | None,
+    label: str,
+    dest_stem: str,
+) -> tuple[str, float, str]:
     """Start (or resume) one paid video job and download it. Returns (rel path, cost, fp)."""
     source = image or video
     assert source is not None
     resolution = ctx.config.resolution
-    fp = ctx.fp("video", slot=slot, files=[source], prompt=prompt, duration=duration,
-                aspect=plan.aspect_ratio if image else None, resolution=resolution if image else None)
+    fp = ctx.fp(
+        "video",
+        slot=slot,
+        files=[source],
+        prompt=prompt,
+        duration=duration,
+        aspect=plan.aspect_ratio if image else None,
+        resolution=resolution if image else None,
+    )
     with ctx.lock:
         record = ctx.project.call(fp)
-    if record is not None and record.state == "done" and ctx.path(record.result.get("path", "")).is_file():
+    if (
+        record is not None
+        and record.state == "done"
+        and ctx.path(record.result.get("path", "")).is_file()
+    ):
         return str(record.result["path"]), record.cost_usd, fp
     if record is not None and record.state == "moderated":
-        raise ModerationError(record.result.get("reason", "Blocked by content moderation (earlier run)."))
-    estimate = (ctx.config.prices.video(duration or 8, resolution) if image
-                else (duration or 6) * ctx.config.prices.video_edit_per_input_second
-                + ctx.config.prices.video(duration or 6, resolution))
+        raise ModerationError(
+            record.result.get("reason", "Blocked by content moderation (earlier run).")
+        )
+    estimate = (
+        ctx.config.prices.video(duration or 8, resolution)
+        if image
+        else (duration or 6) * ctx.config.prices.video_edit_per_input_second
+        + ctx.config.prices.video(duration or 6, resolution)
+    )
     if record is not None and record.state == "pending" and record.request_id:
         request_id = record.request_id
         ctx.note(f"{label}: resuming the video job {request_id} started earlier (not paid again).")
     else:
         ctx.check()
         ctx.check_budget(estimate, label)
-        req = VideoRequest(prompt=prompt, image=image, video=video, duration=duration,
-                           aspect_ratio=plan.aspect_ratio if image else None,
-                           resolution=resolution if image else None, label=label,
-                           hints={"scene": scene.model_dump(), "style": plan.style,
-                                  "palette": plan.color_palette, "kind": "video" if image else "correction"})
+        req = VideoRequest(
+            prompt=prompt,
+            image=image,
+            video=video,
+            duration=duration,
+            aspect_ratio=plan.aspect_ratio if image else None,
+            resolution=resolution if image else None,
+            label=label,
+            hints={
+                "scene": scene.model_dump(),
+                "style": plan.style,
+                "palette": plan.color_palette,
+                "kind": "video" if image else "correction",
+            },
+        )
         job = ctx.backend.start_video(req)
         request_id = job.request_id
         ctx.record_pending(fp, label, request_id)
@@ -67,21 +104,56 @@ def video_call(ctx: RunContext, asset: VideoAsset, scene: Scene, plan: StoryPlan
         dest = unique_path(folder, dest_stem, ".mp4")
         ctx.backend.download_video(request_id, status, dest)
         cost = status.cost_usd
-        ctx.record(CallRecord(fingerprint=fp, kind="video", model=status.model or ctx.model_names["video"],
-                              cost_usd=cost if cost is not None else (0.0 if ctx.backend.is_offline else estimate),
-                              estimated=cost is None, state="done", request_id=request_id, label=label,
-                              result={"path": ctx.rel(dest)}, finished_at=utcnow()))
+        ctx.record(
+            CallRecord(
+                fingerprint=fp,
+                kind="video",
+                model=status.model or ctx.model_names["video"],
+                cost_usd=cost
+                if cost is not None
+                else (0.0 if ctx.backend.is_offline else estimate),
+                estimated=cost is None,
+                state="done",
+                request_id=request_id,
+                label=label,
+                result={"path": ctx.rel(dest)},
+                finished_at=utcnow(),
+            )
+        )
         return ctx.rel(dest), cost or 0.0, fp
     error = status.error or BackendError(ErrorKind.SERVER, f"{label}: the video job failed.")
     if isinstance(error, ModerationError):
-        billed = error.cost_usd if error.cost_usd is not None else estimate  # moderated videos are billed
-        ctx.record(CallRecord(fingerprint=fp, kind="video", model=ctx.model_names["video"], cost_usd=billed,
-                              estimated=error.cost_usd is None, state="moderated", request_id=request_id,
-                              label=label, result={"reason": error.message}, finished_at=utcnow()))
+        billed = (
+            error.cost_usd if error.cost_usd is not None else estimate
+        )  # moderated videos are billed
+        ctx.record(
+            CallRecord(
+                fingerprint=fp,
+                kind="video",
+                model=ctx.model_names["video"],
+                cost_usd=billed,
+                estimated=error.cost_usd is None,
+                state="moderated",
+                request_id=request_id,
+                label=label,
+                result={"reason": error.message},
+                finished_at=utcnow(),
+            )
+        )
         raise error
-    ctx.record(CallRecord(fingerprint=fp, kind="video", model=ctx.model_names["video"], cost_usd=0.0,
-                          state="failed", request_id=request_id, label=label,
-                          result={"reason": error.message}, finished_at=utcnow()))
+    ctx.record(
+        CallRecord(
+            fingerprint=fp,
+            kind="video",
+            model=ctx.model_names["video"],
+            cost_usd=0.0,
+            state="failed",
+            request_id=request_id,
+            label=label,
+            result={"reason": error.message},
+            finished_at=utcnow(),
+        )
+    )
     raise error
 
 
@@ -103,8 +175,11 @@ def _poll(ctx: RunContext, asset: VideoAsset, request_id: str, label: str) -> Vi
             asset.progress = status.progress
             _notify(ctx, asset)
         if time.monotonic() - started > ctx.config.video_timeout_s:
-            raise BackendError(ErrorKind.TIMEOUT, f"{label}: the video job did not finish within "
-                               f"{ctx.config.video_timeout_s:.0f} s. Continue later to resume polling it.")
+            raise BackendError(
+                ErrorKind.TIMEOUT,
+                f"{label}: the video job did not finish within "
+                f"{ctx.config.video_timeout_s:.0f} s. Continue later to resume polling it.",
+            )
         ctx.sleep(interval)
 
 
@@ -140,33 +215,74 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
     _notify(ctx, asset)
     made: list[Take] = []
 
-    def attempt(kind: str, slot: str, prompt_text: str, image: Path | None, video: Path | None,
-                duration: int | None, stem: str) -> Take | None:
+    def attempt(
+        kind: str,
+        slot: str,
+        prompt_text: str,
+        image: Path | None,
+        video: Path | None,
+        duration: int | None,
+        stem: str,
+    ) -> Take | None:
         def go(current: str) -> tuple[str, float, str]:
-            return video_call(ctx, asset, scene, plan, slot=f"{slot}:r{asset.regen}", prompt=current,
-                              image=image, video=video, duration=duration,
-                              label=f"scene {scene.scene_id} {kind}", dest_stem=stem)
+            return video_call(
+                ctx,
+                asset,
+                scene,
+                plan,
+                slot=f"{slot}:r{asset.regen}",
+                prompt=current,
+                image=image,
+                video=video,
+                duration=duration,
+                label=f"scene {scene.scene_id} {kind}",
+                dest_stem=stem,
+            )
 
         (rel, cost, fp), used = ctx.with_moderation(prompt_text, go)
-        first, last = _frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}")
-        score, score_cost = score_image(ctx, instructions, last, check_refs, f"scene {scene.scene_id} video",
-                                        {"kind": "drift", "scene_id": scene.scene_id})
+        _first, last = _frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}")
+        score, score_cost = score_image(
+            ctx,
+            instructions,
+            last,
+            check_refs,
+            f"scene {scene.scene_id} video",
+            {"kind": "drift", "scene_id": scene.scene_id, "characters": names},
+        )
         existing = next((t for t in asset.takes if t.fingerprint == fp), None)
-        take = Take(index=existing.index if existing else asset.next_take_index(), kind=kind, prompt=used,
-                    path=rel, score=score.overall_score, issues=score.issues, fix_prompt=score.fix_prompt,
-                    cost_usd=round(cost + score_cost, 6), model=ctx.model_names["video"], fingerprint=fp,
-                    references=[ctx.rel(image or video)] if (image or video) else [])
+        take = Take(
+            index=existing.index if existing else asset.next_take_index(),
+            kind=kind,
+            prompt=used,
+            path=rel,
+            score=score.overall_score,
+            issues=score.issues,
+            fix_prompt=score.fix_prompt,
+            cost_usd=round(cost + score_cost, 6),
+            model=ctx.model_names["video"],
+            fingerprint=fp,
+            references=[ctx.rel(src) for src in (image, video) if src is not None],
+        )
         with ctx.lock:
             asset.add_take(take)
         made.append(take)
-        ctx.note(f"scene {scene.scene_id} video take {take.index}: drift score {score.overall_score:.2f}")
+        ctx.note(
+            f"scene {scene.scene_id} video take {take.index}: drift score {score.overall_score:.2f}"
+        )
         _notify(ctx, asset)
         return take
 
     blocked: str | None = None
     try:
-        attempt("video", f"video:{scene.scene_id}", prompt, keyframe, None, scene.duration_seconds,
-                f"scene_{scene.scene_id}")
+        attempt(
+            "video",
+            f"video:{scene.scene_id}",
+            prompt,
+            keyframe,
+            None,
+            scene.duration_seconds,
+            f"scene_{scene.scene_id}",
+        )
     except ModerationError as exc:
         blocked = exc.message
     retried = False
@@ -181,34 +297,51 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
         try:
             if length <= ctx.config.video_edit_max_seconds:
                 corrections += 1
-                attempt("correction", f"video:{scene.scene_id}:c{corrections}", fix, None,
-                        ctx.path(best.path), None, f"scene_{scene.scene_id}_c{corrections}")
+                attempt(
+                    "correction",
+                    f"video:{scene.scene_id}:c{corrections}",
+                    fix,
+                    None,
+                    ctx.path(best.path),
+                    None,
+                    f"scene_{scene.scene_id}_c{corrections}",
+                )
             elif not retried and (best.score or 0.0) < ctx.config.extended_retry_threshold:
                 retried = True
                 corrections += 1
-                attempt("regenerate", f"video:{scene.scene_id}:retry", f"{prompt} Fix: {fix}", keyframe,
-                        None, scene.duration_seconds, f"scene_{scene.scene_id}_retry")
+                attempt(
+                    "regenerate",
+                    f"video:{scene.scene_id}:retry",
+                    f"{prompt} Fix: {fix}",
+                    keyframe,
+                    None,
+                    scene.duration_seconds,
+                    f"scene_{scene.scene_id}_retry",
+                )
             else:
                 break
         except ModerationError as exc:
-            ctx.note(f"scene {scene.scene_id}: correction blocked by moderation ({exc.message}); "
-                     "keeping the best take.", logging.WARNING)
+            ctx.note(
+                f"scene {scene.scene_id}: correction blocked by moderation ({exc.message}); "
+                "keeping the best take.",
+                logging.WARNING,
+            )
             break
-    best = max(made, key=lambda t: (t.score or 0.0, -t.index)) if made else None
+    final = max(made, key=lambda t: (t.score or 0.0, -t.index)) if made else None
     with ctx.lock:
         asset.progress = 1.0
-        if best is None:
+        if final is None:
             asset.status = AssetStatus.BLOCKED if blocked else AssetStatus.FAILED
             asset.error = blocked or "No clip was produced."
         else:
-            assert best.path is not None
-            asset.selected_take = best.index
+            assert final.path is not None
+            asset.selected_take = final.index
             asset.status = AssetStatus.DONE
             asset.correction_passes = corrections
-            info = probe(ctx.path(best.path))
+            info = probe(ctx.path(final.path))
             asset.duration = round(info.duration, 3)
             folder = Path(ctx.handle.asset_dir("frames"))
-            first, last = _frames(ctx, scene.scene_id, best.path, f"t{made.index(best) + 1}")
+            first, last = _frames(ctx, scene.scene_id, final.path, f"t{made.index(final) + 1}")
             atomic_copy(first, folder / f"scene_{scene.scene_id}_first.jpg")
             atomic_copy(last, folder / f"scene_{scene.scene_id}_last.jpg")
             asset.first_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_first.jpg")
