@@ -164,7 +164,9 @@ def build_graph(
         parts.append(
             f"[{i}:v:0]{fit_video_filter(seg.info, width, height, fps)},"
             f"tpad=stop_mode=clone:stop_duration=1,trim=end_frame={frames},"
-            f"setpts=PTS-STARTPTS[v{i}]"
+            # One time base for every branch: concat outputs AVTB, and xfade refuses to mix
+            # a concat output with a clip still on 1/fps.
+            f"setpts=PTS-STARTPTS,settb=AVTB[v{i}]"
         )
         if audio:
             samples = round(frames * AUDIO_RATE / fps)

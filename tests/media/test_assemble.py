@@ -197,3 +197,15 @@ def test_no_clips_and_missing_clip_are_clear_errors(clips: Clips, tmp_path: Path
             resolution="480p",
         )
     assert not (tmp_path / "f.mp4").exists()
+
+
+def test_crossfade_after_a_cut(clips: Clips, tmp_path: Path) -> None:
+    """Regression: a cut (concat) followed by a cross-fade mixed time bases and FFmpeg refused."""
+    specs = [
+        ClipSpec(clips.land24, transition="cut"),
+        ClipSpec(clips.land30_silent, transition="crossfade"),
+        ClipSpec(clips.port25, transition="cut"),
+    ]
+    result = assemble(specs, tmp_path / "cut_xf.mp4", aspect_ratio="16:9", resolution="480p")
+    assert result.clip_starts == pytest.approx([0.0, 2.0, 3.0], abs=0.05)
+    assert_film(result.path, (854, 480), 4.0, tolerance=0.1)
