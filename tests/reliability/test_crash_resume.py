@@ -1,0 +1,174 @@
+"""Crashes: the headless run is SIGKILLed at many points; the project always loads again and
+``grok-spicy resume`` finishes it without paying for anything twice.
+
+Kill points are chosen either from outside (watching the server's calls or the project folder,
+with a slow RPC so the process is mid-call) or from inside via ``crashing_cli`` (which kills the
+process at a chosen ``project.json`` write). The server never bills a call whose client died
+before the answer was sent, so every repeated paid request counted here is the app's fault.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from grok_spicy_desktop.media.probe import probe
+from grok_spicy_desktop.storage.project_store import ProjectStore
+from tests.reliability.conftest import (
+    Cli,
+    ReliabilityServer,
+    no_traceback,
+    read_project,
+    sigkill,
+    wait_for,
+)
+
+pytestmark = pytest.mark.slow
+
+CONCEPT = "A lighthouse keeper befriends a lost whale during a winter storm"
+# 1 plan + 2 x (sheet + score) + 3 x (keyframe + score) + 3 x (video + drift score)
+FULL_RUN = Counter({"chat": 8, "image": 5, "video": 3})
+SLOW = 60.0  # long enough that the kill always lands mid-call
+
+
+def _videos_done(folder: Path) -> bool:
+    data = read_project(folder)
+    return bool(data) and any(v.get("status") == "done" for v in data.get("videos", []))
+
+
+@dataclass
+class KillPoint:
+    name: str
+    server: dict[str, object] = field(default_factory=dict)
+    trigger: Callable[[ReliabilityServer, Path], bool] | None = None
+    crash: dict[str, str] | None = None  # crashing_cli environment
+    mid_call: str | None = None  # the RPC kind the process must have been waiting on
+
+
+KILL_POINTS = [
+    KillPoint(
+        "planning: plan request in flight",
+        {"slow": {"chat": SLOW}},
+        lambda s, f: s.count("chat") >= 1,
+        mid_call="chat",
+    ),
+    KillPoint(
+        "planning: plan being saved (half-written temp file)",
+        crash={"GS_KILL_SAVE_MATCH": '"plan": {', "GS_KILL_MODE": "mid_write"},
+    ),
+    KillPoint(
+        "planning: plan saved, temp file not yet renamed",
+        crash={"GS_KILL_SAVE_MATCH": '"plan": {', "GS_KILL_MODE": "before_replace"},
+    ),
+    KillPoint(
+        "character sheets: image request in flight",
+        {"slow": {"image": SLOW}},
+        lambda s, f: s.count("image") >= 1,
+        mid_call="image",
+    ),
+    KillPoint(
+        "keyframes: keyframe request in flight after both sheets",
+        {"slow": {"image": SLOW}, "slow_after": {"image": 2}},
+        lambda s, f: s.count("image") >= 3,
+        mid_call="image",
+    ),
+    KillPoint(
+        "videos: video start in flight",
+        {"slow": {"video": SLOW}},
+        lambda s, f: s.count("video") >= 1,
+        mid_call="video",
+    ),
+    KillPoint(
+        "videos: while a video is polled (request in flight)",
+        {"slow": {"poll": SLOW}},
+        lambda s, f: s.count("poll") >= 1,
+        mid_call="poll",
+    ),
+    KillPoint(
+        "videos: between polls of pending jobs",
+        {"video_pending_polls": 10**6},
+        lambda s, f: s.count("poll") >= 4,
+    ),
+    KillPoint(
+        "videos: first scene video downloaded, next keyframe in flight",
+        {"slow": {"image": SLOW}, "slow_after": {"image": 3}},
+        lambda s, f: _videos_done(f),
+        mid_call="image",
+    ),
+    KillPoint(
+        "assembly: normalizing clips",
+        {},
+        lambda s, f: (f / "videos" / "normalized").exists(),
+    ),
+    KillPoint(
+        "finish: final project.json being written",
+        crash={"GS_KILL_SAVE_MATCH": '"status": "complete"', "GS_KILL_MODE": "mid_write"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "point",
+    KILL_POINTS,
+    ids=lambda p: p.name.split(":")[0] + ":" + p.name.split(": ")[1].replace(" ", "-"),
+)
+def test_sigkill_then_resume_pays_nothing_twice(
+    point: KillPoint,
+    server_factory: Callable[..., ReliabilityServer],
+    cli_for: Callable[..., Cli],
+    tmp_path: Path,
+) -> None:
+    server = server_factory(**point.server)
+    cli = cli_for(server)
+    folder = tmp_path / "project"
+    proc = cli.start("run", CONCEPT, "--output-dir", str(folder), crash=point.crash)
+    try:
+        if point.trigger is not None:
+            trigger = point.trigger
+            wait_for(
+                lambda: trigger(server, folder) or proc.poll() is not None,
+                timeout=90,
+                what=point.name,
+            )
+            assert proc.poll() is None, f"the run ended before the kill point: {proc.stderr}"
+        else:
+            proc.wait(timeout=90)  # crashing_cli kills itself
+    finally:
+        _out, err = sigkill(proc)
+    assert proc.returncode == -9, f"not killed at {point.name}: rc={proc.returncode}\n{err}"
+
+    # The server stops being slow; jobs finish at the next poll.
+    server.slow.clear()
+    server.options.video_pending_polls = 1
+    if point.mid_call:
+        wait_for(lambda: point.mid_call in {_k(r) for r in server.abandoned}, 10, "abandoned")
+
+    # The project still loads (read-only peek, as a second window would).
+    handle = ProjectStore(tmp_path / "projects").open(folder, readonly=True)
+    try:
+        assert handle.project.concept == CONCEPT
+    finally:
+        handle.close()
+
+    resumed = cli.run("resume", str(folder), timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert no_traceback(resumed.stderr)
+    final = Path(resumed.stdout.strip().splitlines()[-1])
+    assert final == (folder / "final_video.mp4").resolve() and final.is_file()
+    assert probe(final).duration > 3.0
+    assert server.count_repeated_paid() == 0, _repeats(server)
+    assert server.paid_calls == FULL_RUN, "a resumed run pays exactly what one clean run pays"
+
+
+def _k(rpc: str) -> str:
+    from tests.xai_server import RPC_KIND
+
+    return RPC_KIND.get(rpc, rpc)
+
+
+def _repeats(server: ReliabilityServer) -> str:
+    return f"paid calls: {dict(server.paid_calls)}; abandoned: {server.abandoned}"
