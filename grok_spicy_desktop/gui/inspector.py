@@ -39,6 +39,7 @@ from ..domain.story import (
     Scene,
 )
 from .thumbnails import (
+    SPACING_L,
     SPACING_M,
     SPACING_S,
     StatusChip,
@@ -111,8 +112,9 @@ class SceneForm(QWidget):
         summary_box.addWidget(self.summary_count)
         timing = QHBoxLayout()
         timing.addWidget(self.duration)
-        timing.addSpacing(SPACING_M)
+        timing.addSpacing(SPACING_L)
         timing.addWidget(QLabel("Transition"))
+        timing.addSpacing(SPACING_S)
         timing.addWidget(self.transition)
         timing.addStretch(1)
 
@@ -286,7 +288,12 @@ class SceneInspector(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.form)
+        holder = QWidget()  # keeps the form at its natural height; spare room goes below it
+        holder_box = QVBoxLayout(holder)
+        holder_box.setContentsMargins(0, 0, 0, 0)
+        holder_box.addWidget(self.form)
+        holder_box.addStretch(1)
+        scroll.setWidget(holder)
         outer.addWidget(scroll, 1)
 
         self.error_label = QLabel()

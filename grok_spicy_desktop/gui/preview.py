@@ -129,7 +129,11 @@ class VideoPreview(QWidget):
         self.sink.videoFrameChanged.connect(self._on_frame)
         self.player.durationChanged.connect(self._on_duration)
         self.player.positionChanged.connect(self._on_position)
-        self.player.mediaStatusChanged.connect(self._on_status)
+        # Queued: stop()/setSource() emit status changes synchronously, and calling pause()
+        # from inside them can deadlock QtMultimedia's playback thread (seen in closeEvent).
+        self.player.mediaStatusChanged.connect(
+            self._on_status, Qt.ConnectionType.QueuedConnection
+        )
         self.player.errorOccurred.connect(self._on_error)
         self.player.playbackStateChanged.connect(self._sync_play_icon)
 
@@ -365,6 +369,8 @@ class VideoPreview(QWidget):
     # -- player callbacks ------------------------------------------------------------------------
     def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:
         Status = QMediaPlayer.MediaStatus
+        if self.player.source().isEmpty():
+            return  # a late status from a clip that was unloaded meanwhile
         if status == Status.LoadedMedia and not self._loaded:
             self._loaded = True
             self._set_transport_enabled(True)

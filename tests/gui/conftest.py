@@ -108,9 +108,12 @@ def sample_plan() -> StoryPlan:
 
 @pytest.fixture
 def sample_project(tmp_path: Path, clip_file: Path) -> tuple[Project, Path]:
+    return build_sample_project(tmp_path / "proj", clip_file)
+
+
+def build_sample_project(root: Path, clip_file: Path) -> tuple[Project, Path]:
     """(project, root): scene 1 done with a clip, scene 2 keyframe done + video running,
     scene 3 keyframe blocked; Mara has two portrait takes and a reference photo."""
-    root = tmp_path / "proj"
     plan = sample_plan()
     project = Project(id="p1", name="Lighthouse", concept="A keeper and a fox", plan=plan)
     project.ensure_assets()

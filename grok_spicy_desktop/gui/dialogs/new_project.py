@@ -236,9 +236,9 @@ class NewProjectDialog(QDialog):
             index = 0
         self.backend.setCurrentIndex(max(0, index))
         backend_box.addWidget(self.backend)
-        self.backend_hint = hint("")
-        backend_box.addWidget(self.backend_hint)
         form.addRow("Backend", backend_box)
+        self.backend_hint = hint("")
+        form.addRow("", self.backend_hint)
 
         self.review = QCheckBox("Let me review and edit the plan before images are made")
         self.review.setChecked(True)

@@ -124,8 +124,9 @@ class PlanReviewDialog(QDialog):
         self.palette_edit = QLineEdit(plan.color_palette)
         row = QHBoxLayout()
         row.addWidget(self.aspect)
-        row.addSpacing(SPACING_M)
+        row.addSpacing(SPACING_L)
         row.addWidget(QLabel("Colour palette"))
+        row.addSpacing(SPACING_S)
         row.addWidget(self.palette_edit, 1)
         story.addRow("Title", self.title)
         story.addRow("Style", self.style_edit)
@@ -135,6 +136,7 @@ class PlanReviewDialog(QDialog):
         self.tabs = QTabWidget()
         # Characters tab
         self.char_list = QListWidget()
+        self.char_list.setSpacing(2)
         self.char_form = _CharacterForm()
         self.tabs.addTab(self._split(self.char_list, self.char_form), "Characters")
         # Scenes tab
@@ -145,6 +147,7 @@ class PlanReviewDialog(QDialog):
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
         self.scene_list = QListWidget()
+        self.scene_list.setSpacing(2)
         left_box.addWidget(self.scene_list, 1)
         buttons = QHBoxLayout()
         self.add_scene_button = QPushButton("Add scene")
@@ -186,6 +189,7 @@ class PlanReviewDialog(QDialog):
         split.addWidget(right)
         split.setStretchFactor(1, 1)
         split.setSizes([220, 640])
+        split.setHandleWidth(SPACING_M)
         split.setChildrenCollapsible(False)
         return split
 
