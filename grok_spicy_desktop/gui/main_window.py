@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -226,8 +227,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.characters_dock = self._dock("Characters", self.characters, "charactersDock")
-        self.run_dock = self._dock("Run", self.run_panel, "runDock")
-        self.inspector_dock = self._dock("Scene", self.inspector, "inspectorDock")
+        self.run_dock = self._dock("Run", self.run_panel, "runDock", scroll=True)
+        self.inspector_dock = self._dock("Scene", self.inspector, "inspectorDock", scroll=True)
         self.log_dock = self._dock("Log", self.log_view, "logDock")
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.characters_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.run_dock)
@@ -243,10 +244,18 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.cost_status)
         self.statusBar().addPermanentWidget(self.backend_label)
 
-    def _dock(self, title: str, widget: QWidget, name: str) -> QDockWidget:
+    def _dock(self, title: str, widget: QWidget, name: str, scroll: bool = False) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        if scroll:  # tall panels scroll instead of forcing a tall window on small screens
+            area = QScrollArea()
+            area.setWidgetResizable(True)
+            area.setFrameShape(QFrame.Shape.NoFrame)
+            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            area.setWidget(widget)
+            dock.setWidget(area)
+        else:
+            dock.setWidget(widget)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
@@ -407,15 +416,25 @@ class MainWindow(QMainWindow):
         return self.state.session
 
     def set_session(self, session: Any) -> None:
-        """Show ``session`` (a ``ProjectSession``, or a duck-typed fake in tests)."""
+        """Show ``session`` (a ``ProjectSession``, or a duck-typed fake in tests); the previous
+        one is closed so its project lock is released."""
+        old = self.state.session
+        if old is session:
+            return
         self.state.set_session(session)
+        if old is not None:
+            _close_session(old)
 
     def _on_session_changed(self) -> None:
         session = self.session
         project: Project | None = session.project if session is not None else None
         root = session.path if session is not None else None
+        readonly = bool(session.readonly) if session is not None else False
         self.timeline.set_project(project, root)
         self.characters.set_project(project, root)
+        self.timeline.set_read_only(readonly)
+        self.characters.set_read_only(readonly)
+        self.inspector.set_read_only(readonly)
         self.inspector.set_scene(None, None, None, root)
         self.preview.set_clip(None)
         self.banners.clear()
@@ -479,7 +498,8 @@ class MainWindow(QMainWindow):
             return
         keyframe = project.keyframe(scene.scene_id)
         video = project.video(scene.scene_id)
-        self.inspector.set_scene(scene, keyframe, video, session.path)
+        names = [c.name for c in project.plan.characters] if project.plan else []
+        self.inspector.set_scene(scene, keyframe, video, session.path, names)
         if keep_playing:
             return
         clip = session.resolve(video.path) if video is not None and video.path else None
@@ -606,7 +626,8 @@ class MainWindow(QMainWindow):
             self._update_actions()
             return
         try:
-            apply_plan_edits(session, plan, edited)
+            for warning in session.replace_plan(edited):
+                self.log_view.append(logging.WARNING, f"Plan: {warning}")
             session.approve_plan()
         except USER_ERRORS as exc:
             self.banners.show_message(f"Could not apply the plan: {exc}", "error")
@@ -727,24 +748,10 @@ class MainWindow(QMainWindow):
         self.inspector.setFocus()
 
     def _on_references_dropped(self, name: str, files: list[Path]) -> None:
-        session = self.session
-        if session is None:
-            return
-        current = [
-            p for rel in session.project.references.get(name, []) if (p := session.resolve(rel))
-        ]
-        self._quick_edit(lambda s: s.set_references(name, [*current, *map(Path, files)]))
+        self._quick_edit(lambda s: s.set_references(name, [Path(f) for f in files]))
 
     def _on_reference_removed(self, name: str, rel: str) -> None:
-        session = self.session
-        if session is None:
-            return
-        keep = [
-            p
-            for r in session.project.references.get(name, [])
-            if r != rel and (p := session.resolve(r)) is not None
-        ]
-        self._quick_edit(lambda s: s.set_references(name, keep))
+        self._quick_edit(lambda s: s.remove_reference(name, rel))
 
     def _quick_edit(self, edit: Callable[[Any], Any]) -> None:
         """A quick document edit on the GUI thread; a refusal becomes a banner, not a crash."""
@@ -904,7 +911,9 @@ class MainWindow(QMainWindow):
         except Exception:  # an estimate is a hint; never block opening a project on it
             log.debug("estimate failed", exc_info=True)
             return
-        self.state.set_cost(float(session.project.spent_usd), estimate)
+        # The observer's running total is the live truth; the ledger is the floor.
+        spent = max(self.state.spent, float(session.project.spent_usd))
+        self.state.set_cost(spent, estimate)
         self.act_start.setToolTip(f"{self.act_start.text()} (estimated total ${estimate:,.2f})")
 
     def _update_backend_label(self) -> None:
@@ -1015,24 +1024,18 @@ class MainWindow(QMainWindow):
             self.preview.set_clip(None)
         except Exception:
             log.debug("preview teardown", exc_info=True)
+        if self.session is not None:
+            _close_session(self.session)
         event.accept()
 
 
-def apply_plan_edits(session: Any, original: StoryPlan, edited: StoryPlan) -> None:
-    """Write the review dialog's changes through the session (characters by position, scenes by
-    id), so only what the user actually changed is invalidated."""
-    for before, after in zip(original.characters, edited.characters, strict=False):
-        if before != after:
-            session.update_character(before.name, after)
-    for scene in edited.scenes:
-        old = original.scene(scene.scene_id)
-        if old is not None and old != scene:
-            session.update_scene(scene)
-    order = [s.scene_id for s in edited.scenes]
-    if order != [s.scene_id for s in original.scenes] and sorted(order) == sorted(
-        s.scene_id for s in original.scenes
-    ):
-        session.reorder_scenes(order)
+def _close_session(session: Any) -> None:
+    close = getattr(session, "close", None)  # fakes in tests may have no close()
+    if callable(close):
+        try:
+            close()
+        except Exception:  # closing must never stop the window from closing
+            log.warning("closing the project failed", exc_info=True)
 
 
 def _has_api_key() -> bool:
@@ -1044,4 +1047,4 @@ def _has_api_key() -> bool:
         return False
 
 
-__all__ = ["DEMO_CONCEPT", "MainWindow", "WelcomePage", "apply_plan_edits"]
+__all__ = ["DEMO_CONCEPT", "MainWindow", "WelcomePage"]
