@@ -41,7 +41,11 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
         # No display: render offscreen instead of aborting in the xcb plugin.
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # QtMultimedia lists every optional codec library it could not load; that is noise to users.
-    os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.symbolsresolver=false")
+    os.environ.setdefault(
+        "QT_LOGGING_RULES",
+        "qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg=false;"
+        "qt.multimedia.playbackengine.codec=false",
+    )
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )

@@ -235,8 +235,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
         self.resizeDocks([self.characters_dock], [250], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.run_dock], [300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.run_dock], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.log_dock], [130], Qt.Orientation.Vertical)
+        self.resizeDocks([self.run_dock, self.inspector_dock], [250, 450], Qt.Orientation.Vertical)
 
         self.backend_label = QLabel()
         self.backend_label.setObjectName("backendLabel")
@@ -251,8 +252,7 @@ class MainWindow(QMainWindow):
             area = QScrollArea()
             area.setWidgetResizable(True)
             area.setFrameShape(QFrame.Shape.NoFrame)
-            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            area.setWidget(widget)
+            area.setWidget(widget)  # a panel wider than the dock scrolls instead of clipping
             dock.setWidget(area)
         else:
             dock.setWidget(widget)
@@ -274,6 +274,7 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if icon:
             action.setIcon(theme.icon(icon))
+            action.setProperty("iconName", icon)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
@@ -448,6 +449,8 @@ class MainWindow(QMainWindow):
                 )
             self._refresh_estimate()
             self._show_outcome(project.outcome)
+            status = project.outcome.status if project.outcome else "not started"
+            self.log_view.append(logging.INFO, f"Opened {session.path} ({status})")
             ids = [s.scene_id for s in project.plan.scenes] if project.plan else []
             if ids:
                 self.select_scene(ids[0])
@@ -850,6 +853,10 @@ class MainWindow(QMainWindow):
             theme.apply_theme(app, name)
         for key, act in self.theme_actions.items():
             act.setChecked(key == name)
+        for act in self.findChildren(QAction):  # toolbar icons are drawn in the text colour
+            icon_name = act.property("iconName")
+            if icon_name:
+                act.setIcon(theme.icon(str(icon_name)))
         if self.settings.theme != name:
             self.settings.theme = name  # type: ignore[assignment]
             self._save_settings()

@@ -110,6 +110,7 @@ def take_screenshot(
         window._force_close = True
         window.hide()
         window.preview.set_clip(None)
+        window.set_session(None)  # closes the project and releases its lock
         window.deleteLater()
         QApplication.processEvents()
     print(png_path)

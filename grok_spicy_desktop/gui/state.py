@@ -60,8 +60,9 @@ class AppState(QObject):
             except Exception:  # a half-loaded project still opens; the meter starts at 0
                 spent = 0.0
         self._spent, self._estimate = spent, None
-        self.session_changed.emit(session)
+        # Selection is cleared first: session_changed handlers may select a scene of the new one.
         self.selected_scene_changed.emit(None)
+        self.session_changed.emit(session)
         self.cost_changed.emit(self._spent, self._estimate)
         self.errors_changed.emit()
 
