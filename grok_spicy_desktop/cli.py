@@ -314,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.self_test:
             from .selftest import run_self_test
 
-            setup_logging(verbose=verbose)
+            # No setup_logging here: the self-test must leave the user's folders untouched.
             return run_self_test()
         if args.screenshot:
             setup_logging(verbose=verbose, console=verbose)
