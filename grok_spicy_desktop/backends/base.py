@@ -88,7 +88,9 @@ class BackendError(Exception):
 
 
 class ModerationError(BackendError):
-    def __init__(self, message: str = "Blocked by content moderation.", *, cost_usd: float | None = None) -> None:
+    def __init__(
+        self, message: str = "Blocked by content moderation.", *, cost_usd: float | None = None
+    ) -> None:
         super().__init__(ErrorKind.MODERATION, message, retryable=False, cost_usd=cost_usd)
 
 

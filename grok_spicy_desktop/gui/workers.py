@@ -35,7 +35,9 @@ class Worker(QRunnable):
     Pass ``inject=False`` to call ``fn(*args, **kwargs)`` without the two keyword arguments.
     """
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, inject: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, fn: Callable[..., Any], *args: Any, inject: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.fn = fn
