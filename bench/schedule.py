@@ -1,0 +1,198 @@
+"""Benchmarks 1 and 2: pipeline wall time against the critical-path bound and the original's
+schedule, plus the paid calls and cost of those runs.
+
+Each run goes through the real app layer: ``new_session`` with ``RunOptions(backend="xai")``,
+``XAI_API_KEY``/``XAI_API_HOST`` pointing at an in-process ``BenchXaiServer``, so the real
+``xai_sdk`` client, retries, rate limiters, ledger and assembly are all in the measurement.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .env import BENCH_KEY
+from .latency import LatencyModel, lower_bound, original_schedule
+from .server import BenchXaiServer
+
+CONCEPT = "A lighthouse keeper and her friends chase a runaway kite along a windy harbour."
+
+
+class _Timings:
+    """A pipeline observer that timestamps the assembly step and keeps the outcome."""
+
+    def __init__(self) -> None:
+        self.assembly_start: float | None = None
+        self.assembly_end: float | None = None
+        self.errors: list[str] = []
+
+    def on_progress(self, step: str, fraction: float, message: str, overall: float) -> None:
+        now = time.monotonic()
+        if step == "assembly" and fraction <= 0.0 and self.assembly_start is None:
+            self.assembly_start = now
+        if step == "assembly" and fraction >= 1.0:
+            self.assembly_end = now
+
+    def on_error(self, kind: str, message: str) -> None:
+        self.errors.append(f"{kind}: {message}")
+
+    def __getattr__(self, name: str) -> Any:  # every other observer callback: ignore
+        if name.startswith("on_"):
+            return lambda *a, **k: None
+        raise AttributeError(name)
+
+
+@dataclass
+class RunResult:
+    wall_s: float
+    assembly_s: float
+    status: str
+    paid: dict[str, int]
+    spent_usd: float
+    billed_usd: float
+    repeated_paid: int
+    stream_copied: bool
+
+
+@dataclass
+class StoryResult:
+    characters: int
+    scenes: int
+    clip_seconds: int
+    runs: list[RunResult] = field(default_factory=list)
+
+
+def run_once(
+    lat: LatencyModel,
+    characters: int,
+    scenes: int,
+    clip_seconds: int,
+    work: Path,
+    *,
+    poll_interval_s: float,
+    video_concurrency: int = 4,
+) -> RunResult:
+    from grok_spicy_desktop.app.projects import new_session
+    from grok_spicy_desktop.domain.project import RunOptions
+    from grok_spicy_desktop.storage.settings import Settings
+
+    with BenchXaiServer(
+        lat, characters=characters, clip_seconds=clip_seconds, api_key=BENCH_KEY
+    ) as server:
+        os.environ["XAI_API_KEY"] = BENCH_KEY
+        os.environ["XAI_API_HOST"] = server.host
+        try:
+            settings = Settings(
+                projects_dir=str(work),
+                video_poll_interval_s=poll_interval_s,
+                video_concurrency=video_concurrency,
+            )
+            options = RunOptions(
+                backend="xai", scene_count=scenes, aspect_ratio="16:9", resolution="720p"
+            )
+            folder = Path(tempfile.mkdtemp(prefix=f"s{scenes}-", dir=work))
+            session = new_session(CONCEPT, options, {}, settings, folder=folder / "project")
+            observer = _Timings()
+            try:
+                started = time.monotonic()
+                outcome = session.run(observer, threading.Event(), stop_after_plan=False)  # type: ignore[arg-type]
+                wall = time.monotonic() - started
+                spent = session.project.spent_usd
+                log_text = "\n".join(
+                    p.read_text(errors="replace") for p in (session.path / "logs").glob("*.log")
+                )
+            finally:
+                session.close()
+        finally:
+            os.environ.pop("XAI_API_KEY", None)
+            os.environ.pop("XAI_API_HOST", None)
+        if outcome.status != "complete":
+            raise RuntimeError(
+                f"the {characters}-character/{scenes}-scene run ended {outcome.status}: "
+                f"{outcome.message} {observer.errors}"
+            )
+        assembly = (
+            (observer.assembly_end - observer.assembly_start)
+            if observer.assembly_start is not None and observer.assembly_end is not None
+            else 0.0
+        )
+        return RunResult(
+            wall_s=wall,
+            assembly_s=assembly,
+            status=outcome.status,
+            paid=dict(server.paid_calls),
+            spent_usd=round(spent, 6),
+            billed_usd=server.billed_usd(),
+            repeated_paid=server.count_repeated_paid(),
+            stream_copied="stream copy" in log_text,
+        )
+
+
+def expected_paid(characters: int, scenes: int) -> dict[str, int]:
+    """Calls a retry-free run needs: plan; image + check per sheet and keyframe; video + check."""
+    return {
+        "chat": 1 + characters + scenes + scenes,
+        "image": characters + scenes,
+        "video": scenes,
+    }
+
+
+def summarize(
+    story: StoryResult, lat: LatencyModel, character_concurrency: int = 3
+) -> dict[str, Any]:
+    durations = [float(story.clip_seconds)] * story.scenes
+    walls = [r.wall_s for r in story.runs]
+    assembly = statistics.median(r.assembly_s for r in story.runs)
+    bound = lower_bound(
+        lat,
+        story.characters,
+        durations,
+        assembly_s=assembly,
+        character_concurrency=character_concurrency,
+    )
+    original = original_schedule(lat, story.characters, durations, assembly_s=assembly)
+    wall = statistics.median(walls)
+    first = story.runs[0]
+    return {
+        "characters": story.characters,
+        "scenes": story.scenes,
+        "clip_seconds": story.clip_seconds,
+        "wall_s": round(wall, 3),
+        "wall_runs_s": [round(w, 3) for w in walls],
+        "assembly_s": round(assembly, 3),
+        "lower_bound_s": round(bound, 3),
+        "original_schedule_s": round(original, 3),
+        "ratio_to_bound": round(wall / bound, 4),
+        "speedup_vs_original": round(original / wall, 4),
+        "paid_calls": first.paid,
+        "paid_calls_expected": expected_paid(story.characters, story.scenes),
+        "paid_calls_consistent": all(r.paid == first.paid for r in story.runs),
+        "spent_usd": first.spent_usd,
+        "billed_usd": first.billed_usd,
+        "repeated_paid": max(r.repeated_paid for r in story.runs),
+        "stream_copied": all(r.stream_copied for r in story.runs),
+    }
+
+
+def run_story(
+    lat: LatencyModel,
+    characters: int,
+    scenes: int,
+    clip_seconds: int,
+    runs: int,
+    work: Path,
+    *,
+    poll_interval_s: float,
+) -> dict[str, Any]:
+    story = StoryResult(characters, scenes, clip_seconds)
+    for _ in range(runs):
+        story.runs.append(
+            run_once(lat, characters, scenes, clip_seconds, work, poll_interval_s=poll_interval_s)
+        )
+    return summarize(story, lat)
