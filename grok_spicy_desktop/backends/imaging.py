@@ -28,6 +28,9 @@ from .base import BackendError, ErrorKind
 
 MiB = 1024 * 1024
 MAX_IMAGE_BYTES = 10 * MiB
+MAX_IMAGE_SIDE = 4096
+"""Longer sides are downscaled: the models gain nothing from more, and a 12000x12000 PNG that
+compresses to a few MB would otherwise be sent as 144 megapixels."""
 """xAI's per-image input limit (image edits and vision)."""
 
 _PASSTHROUGH_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
@@ -85,6 +88,8 @@ def _invalid(path: Path, why: str) -> BackendError:
 def _needs_reencode(img: Image.Image, raw_size: int, max_bytes: int) -> bool:
     if img.format not in _PASSTHROUGH_FORMATS or raw_size > max_bytes:
         return True
+    if max(img.size) > MAX_IMAGE_SIDE:
+        return True
     if img.mode not in _PASSTHROUGH_MODES or getattr(img, "n_frames", 1) > 1:
         return True
     try:
@@ -130,6 +135,9 @@ def _flatten(img: Image.Image) -> Image.Image:
 
 def _fit(img: Image.Image, max_bytes: int) -> tuple[bytes, str]:
     """Encode ``img``: PNG if it has alpha and fits, else JPEG shrunk until it fits."""
+    if max(img.size) > MAX_IMAGE_SIDE:
+        img = img.copy()
+        img.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
     if img.mode == "RGBA":
         data = _encode(img, "PNG")
         if len(data) <= max_bytes:
