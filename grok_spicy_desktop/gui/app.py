@@ -43,8 +43,8 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
     # QtMultimedia lists every optional codec library it could not load; that is noise to users.
     os.environ.setdefault(
         "QT_LOGGING_RULES",
-        "qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg=false;"
-        "qt.multimedia.playbackengine.codec=false",
+        "qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg*=false;"
+        "qt.multimedia.playbackengine*=false",
     )
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough

@@ -237,7 +237,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.characters_dock], [250], Qt.Orientation.Horizontal)
         self.resizeDocks([self.run_dock], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.log_dock], [130], Qt.Orientation.Vertical)
-        self.resizeDocks([self.run_dock, self.inspector_dock], [250, 450], Qt.Orientation.Vertical)
+        self.resizeDocks([self.run_dock, self.inspector_dock], [310, 400], Qt.Orientation.Vertical)
 
         self.backend_label = QLabel()
         self.backend_label.setObjectName("backendLabel")
@@ -478,7 +478,11 @@ class MainWindow(QMainWindow):
         self.characters.refresh()
         self._update_actions()
         sid = self.state.selected_scene
-        if sid is not None:
+        plan = self.session.project.plan
+        if sid is None and plan is not None and plan.scenes:
+            # The plan just arrived: show its first scene rather than an empty preview.
+            self.select_scene(plan.scenes[0].scene_id)
+        elif sid is not None:
             self._show_scene(sid, keep_playing=True)
 
     def _schedule_refresh(self) -> None:
