@@ -126,7 +126,8 @@ def server_factory(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Re
     def start(**kw: Any) -> ReliabilityServer:
         kw.setdefault("api_key", SENTINEL_KEY)
         kw.setdefault("video_pending_polls", 1)
-        server = ReliabilityServer(**kw).start()
+        server = ReliabilityServer(**kw)
+        server.start()
         started.append(server)
         _current.append(server)
         return server

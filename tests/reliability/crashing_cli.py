@@ -49,14 +49,14 @@ def _write(path: Path, data: bytes) -> None:
                 _original_atomic(Path(path), half)
             elif MODE == "before_replace":
 
-                def replace_then_die(tmp: str, dest: Path) -> None:
+                def replace_then_die(tmp: str, path: Path) -> None:
                     _die()
 
                 fsutil._replace = replace_then_die
             else:
 
-                def replace_and_die(tmp: str, dest: Path) -> None:
-                    _original_replace(tmp, dest)
+                def replace_and_die(tmp: str, path: Path) -> None:
+                    _original_replace(tmp, path)
                     _die()
 
                 fsutil._replace = replace_and_die

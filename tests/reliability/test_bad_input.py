@@ -160,7 +160,7 @@ def _sent_images(server: ReliabilityServer) -> list[Image.Image]:
                 for c in m.content
                 if c.image_url.image_url
             )
-    images = []
+    images: list[Image.Image] = []
     for uri in uris:
         assert uri.startswith(("data:image/jpeg;base64,", "data:image/png;base64,")), uri[:40]
         img = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
@@ -190,6 +190,7 @@ def test_huge_cmyk_and_rotated_photos_accepted_downscaled_and_upright(
     portraits = [img.convert("RGB") for img in sent if img.size == (40, 60)]
     assert portraits, sorted({img.size for img in sent})
     top, bottom = portraits[0].getpixel((20, 4)), portraits[0].getpixel((20, 50))
+    assert isinstance(top, tuple) and isinstance(bottom, tuple)
     assert top[0] > 200 and top[2] < 60 and bottom[2] > 200, (top, bottom)
     assert any(img.size[0] == img.size[1] > 1000 for img in sent), "the 12000 px photo was used"
 
@@ -221,7 +222,7 @@ def test_path_separator_and_reserved_names_work_with_safe_files(
     gif = photos.animated_gif(tmp_path / "CON.gif")
     pic = photos.photo(tmp_path / "photo.jpg")
     folder = tmp_path / "p"
-    code, out, err = run_cli(
+    code, _out, err = run_cli(
         "run", CONCEPT, "--output-dir", str(folder),
         "--ref", f"../x={pic}", "--ref", f"CON={gif}",
         server=server,

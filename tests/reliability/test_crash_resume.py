@@ -31,13 +31,13 @@ pytestmark = pytest.mark.slow
 
 CONCEPT = "A lighthouse keeper befriends a lost whale during a winter storm"
 # 1 plan + 2 x (sheet + score) + 3 x (keyframe + score) + 3 x (video + drift score)
-FULL_RUN = Counter({"chat": 8, "image": 5, "video": 3})
+FULL_RUN = Counter({"chat": 9, "image": 5, "video": 3})
 SLOW = 60.0  # long enough that the kill always lands mid-call
 
 
 def _videos_done(folder: Path) -> bool:
     data = read_project(folder)
-    return bool(data) and any(v.get("status") == "done" for v in data.get("videos", []))
+    return data is not None and any(v.get("status") == "done" for v in data.get("videos", []))
 
 
 @dataclass
