@@ -196,12 +196,6 @@ def test_huge_cmyk_and_rotated_photos_accepted_downscaled_and_upright(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: backends/imaging.py _needs_reencode passes a PNG/JPEG through "
-    "byte-for-byte whenever it fits 10 MiB, whatever its pixel size, so a 12000x12000 photo "
-    "is uploaded at full size (reported to the lead)",
-)
 def test_huge_photo_is_downscaled_before_upload(
     run_cli: Callable[..., tuple[int, str, str]], server: ReliabilityServer, tmp_path: Path
 ) -> None:
