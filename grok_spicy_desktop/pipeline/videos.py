@@ -162,11 +162,9 @@ def _poll(ctx: RunContext, asset: VideoAsset, request_id: str, label: str) -> Vi
     interval = max(0.05, ctx.config.poll_interval_s)
     last_progress = -1.0
     while True:
-        try:
-            ctx.check()
-        except BaseException:
-            ctx.backend.cancel_video(request_id)  # stops local work only; the id stays saved
-            raise
+        # Stopping only stops *polling*: the job is not cancelled on the backend, so a later
+        # Continue in the same session (same backend object) resumes it by its saved id.
+        ctx.check()
         status = ctx.backend.poll_video(request_id)
         if status.state != "pending":
             return status

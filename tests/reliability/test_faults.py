@@ -86,13 +86,6 @@ def test_ten_runs_under_20_percent_faults(
     print(f"continues needed per run: {continues}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: pipeline/videos.py _poll calls backend.cancel_video() when the run "
-    "is already stopping as it starts polling; XaiBackend keeps the id in _cancelled for its "
-    "lifetime, so Continue on the same session (the GUI reuses ProjectSession's backend) ends "
-    "'cancelled' at once",
-)
 def test_continue_on_the_same_session_after_a_stop(
     server_factory: Callable[..., ReliabilityServer],
     tmp_path: Path,
