@@ -131,9 +131,7 @@ class VideoPreview(QWidget):
         self.player.positionChanged.connect(self._on_position)
         # Queued: stop()/setSource() emit status changes synchronously, and calling pause()
         # from inside them can deadlock QtMultimedia's playback thread (seen in closeEvent).
-        self.player.mediaStatusChanged.connect(
-            self._on_status, Qt.ConnectionType.QueuedConnection
-        )
+        self.player.mediaStatusChanged.connect(self._on_status, Qt.ConnectionType.QueuedConnection)
         self.player.errorOccurred.connect(self._on_error)
         self.player.playbackStateChanged.connect(self._sync_play_icon)
 

@@ -101,7 +101,7 @@ OLD_STYLE = """Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'phone.mov':
       displaymatrix: rotation of -90.00 degrees
   Stream #0:1(und): Audio: aac (LC) (mp4a / 0x6134706D), 44100 Hz, 5.1, fltp, 256 kb/s (default)
 At least one output file must be specified
-"""  # noqa: E501
+"""
 
 
 def test_parse_older_ffmpeg_output_without_fps_and_negative_rotation() -> None:
