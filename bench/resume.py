@@ -8,8 +8,9 @@ The kill is triggered by the app's own ledger (``project.json``): once it holds 
 answers. A paid request the server had received but whose answer the app had not recorded at the
 kill (in flight, or answered a moment before) is billed, yet its answer never reached the app,
 so resuming must send it again: that repeat is unavoidable and is counted separately as
-``unrecorded_at_kill`` = (server-received paid requests) - (ledger records) at the kill. The
-target is zero repeats beyond those.
+``unrecorded_at_kill`` = (paid requests the server billed before the resume) - (ledger records
+at the kill); requests still in transit at the kill arrive during the grace wait, so they are
+counted too. The target is zero repeats beyond those.
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ def kill_and_resume(
             )
         time.sleep(max(lat.image, lat.vision, lat.chat) + 0.2)  # in-flight handlers finish
         before = dict(server.paid_calls)
+        received = max(received, sum(before.values()))  # incl. requests in transit at the kill
         resumed = subprocess.run(
             [python(), *CLI, "resume", str(folder)],
             env=env,
