@@ -23,8 +23,9 @@ $(APP_STAMP): $(BIN)/python pyproject.toml requirements/constraints.txt
 	$(PIP) -e .
 	@touch $@
 
+# The packaging extra is part of the dev set so `make test` also builds and self-tests the bundle.
 $(DEV_STAMP): $(APP_STAMP)
-	$(PIP) -e '.[dev]'
+	$(PIP) -e '.[dev,packaging]'
 	@touch $@
 
 $(PKG_STAMP): $(APP_STAMP)
