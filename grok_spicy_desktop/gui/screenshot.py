@@ -109,7 +109,6 @@ def take_screenshot(
     finally:
         window._force_close = True
         window.hide()
-        window.preview.set_clip(None)
         window.set_session(None)  # closes the project and releases its lock
         window.deleteLater()
         QApplication.processEvents()
