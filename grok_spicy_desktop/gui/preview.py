@@ -126,7 +126,8 @@ class VideoPreview(QWidget):
         self.audio = QAudioOutput(self)
         self.player.setVideoSink(self.sink)
         self.player.setAudioOutput(self.audio)
-        self.sink.videoFrameChanged.connect(self._on_frame)
+        # Frames arrive on the playback thread: always queue them to the GUI thread.
+        self.sink.videoFrameChanged.connect(self._on_frame, Qt.ConnectionType.QueuedConnection)
         self.player.durationChanged.connect(self._on_duration)
         self.player.positionChanged.connect(self._on_position)
         # Queued: stop()/setSource() emit status changes synchronously, and calling pause()
@@ -339,8 +340,16 @@ class VideoPreview(QWidget):
     def _unload(self) -> None:
         self._loaded = False
         self._duration = 0
-        self.player.stop()
-        self.player.setSource(QUrl())
+        # Silence the sink and player while stopping: a frame or status emitted from the playback
+        # thread during stop() would need the interpreter lock the GUI thread holds (deadlock).
+        self.sink.blockSignals(True)
+        self.player.blockSignals(True)
+        try:
+            self.player.stop()
+            self.player.setSource(QUrl())
+        finally:
+            self.player.blockSignals(False)
+            self.sink.blockSignals(False)
         self.slider.setRange(0, 0)
         self._update_time(0)
         self._set_transport_enabled(False)
