@@ -203,6 +203,16 @@ class ThumbnailCache:
             return hit
         reader = QImageReader(str(path))
         reader.setAutoTransform(True)
+        full = reader.size()
+        if full.isValid() and full.width() > 2 * size.width() and full.height() > 2 * size.height():
+            # Decode at about twice the thumbnail size (cheap for JPEG; always less work to scale):
+            # full-size decodes on the GUI thread were the worst event-loop stalls of a run.
+            mode = (
+                Qt.AspectRatioMode.KeepAspectRatioByExpanding
+                if crop
+                else Qt.AspectRatioMode.KeepAspectRatio
+            )
+            reader.setScaledSize(full.scaled(size * 2, mode))
         image = reader.read()
         if image.isNull():
             return None

@@ -184,8 +184,17 @@ def _poll(ctx: RunContext, asset: VideoAsset, request_id: str, label: str) -> Vi
 def _frames(ctx: RunContext, scene_id: int, rel: str, tag: str) -> tuple[Path, Path]:
     folder = Path(ctx.handle.asset_dir("frames"))
     clip = ctx.path(rel)
-    first = extract_first_frame(clip, folder / f"scene_{scene_id}_{tag}_first.jpg")
-    last = extract_last_frame(clip, folder / f"scene_{scene_id}_{tag}_last.jpg")
+    first = folder / f"scene_{scene_id}_{tag}_first.jpg"
+    last = folder / f"scene_{scene_id}_{tag}_last.jpg"
+    made_at = clip.stat().st_mtime_ns
+
+    def fresh(frame: Path) -> bool:  # extracted from this very clip already (resume, final copy)
+        return frame.is_file() and frame.stat().st_size > 0 and frame.stat().st_mtime_ns >= made_at
+
+    if not fresh(first):
+        extract_first_frame(clip, first)
+    if not fresh(last):
+        extract_last_frame(clip, last)
     return first, last
 
 
