@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QDragEnterEvent,
@@ -18,9 +18,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QFont,
     QMouseEvent,
-    QPainter,
     QPaintEvent,
-    QPalette,
 )
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -44,7 +42,7 @@ from .thumbnails import (
     SPACING_M,
     StatusChip,
     add_take_menu,
-    blend,
+    paint_card_frame,
     placeholder_pixmap,
     set_muted,
     shared_cache,
@@ -190,31 +188,7 @@ class CharacterCard(QFrame):
 
     # -- painting ------------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pal = self.palette()
-        base = pal.color(QPalette.ColorRole.Base)
-        accent = pal.color(QPalette.ColorRole.Highlight)
-        if self._drag_over:
-            border, fill, width = accent, blend(base, accent, 0.15), 2.0
-        elif self.selected:
-            border, fill, width = accent, blend(base, accent, 0.06), 2.0
-        else:
-            border, fill, width = (
-                blend(base, pal.color(QPalette.ColorRole.WindowText), 0.18),
-                base,
-                1.0,
-            )
-        pen = painter.pen()
-        pen.setColor(border)
-        pen.setWidthF(width)
-        if self._drag_over:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.setBrush(fill)
-        inset = width / 2
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 10, 10)
-        painter.end()
+        paint_card_frame(self, selected=self.selected, drag_over=self._drag_over)
 
     # -- drops ---------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -77,6 +77,31 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
+def paint_card_frame(widget: QWidget, *, selected: bool, drag_over: bool = False) -> None:
+    """The rounded card frame shared by scene and character cards, tinted from the palette."""
+    painter = QPainter(widget)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pal = widget.palette()
+    base = pal.color(QPalette.ColorRole.Base)
+    accent = pal.color(QPalette.ColorRole.Highlight)
+    if drag_over:
+        border, fill, width = accent, blend(base, accent, 0.15), 2.0
+    elif selected:
+        border, fill, width = accent, blend(base, accent, 0.08), 2.0
+    else:
+        border, fill, width = blend(base, pal.color(QPalette.ColorRole.WindowText), 0.18), base, 1.0
+    pen = painter.pen()
+    pen.setColor(border)
+    pen.setWidthF(width)
+    if drag_over:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    painter.setPen(pen)
+    painter.setBrush(fill)
+    inset = width / 2
+    painter.drawRoundedRect(QRectF(widget.rect()).adjusted(inset, inset, -inset, -inset), 10, 10)
+    painter.end()
+
+
 def blend(a: QColor, b: QColor, t: float) -> QColor:
     """``a`` moved ``t`` of the way towards ``b`` (used for tinted chip backgrounds)."""
     return QColor(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -46,7 +46,7 @@ from .thumbnails import (
     SPACING_S,
     StatusChip,
     add_take_menu,
-    blend,
+    paint_card_frame,
     placeholder_pixmap,
     set_muted,
     shared_cache,
@@ -154,26 +154,7 @@ class SceneCard(QFrame):
 
     # -- painting ------------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pal = self.palette()
-        base = pal.color(QPalette.ColorRole.Base)
-        if self.selected:
-            border = pal.color(QPalette.ColorRole.Highlight)
-            fill = blend(base, border, 0.08)
-            width = 2.0
-        else:
-            border = blend(base, pal.color(QPalette.ColorRole.WindowText), 0.18)
-            fill = base
-            width = 1.0
-        painter.setPen(border)
-        pen = painter.pen()
-        pen.setWidthF(width)
-        painter.setPen(pen)
-        painter.setBrush(fill)
-        inset = width / 2
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 10, 10)
-        painter.end()
+        paint_card_frame(self, selected=self.selected, drag_over=False)
 
     # -- interaction ---------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
