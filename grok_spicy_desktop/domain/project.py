@@ -7,6 +7,7 @@ be moved or copied as a folder.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -49,6 +50,14 @@ class Take(BaseModel):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+def best_of(takes: Iterable[Take]) -> Take | None:
+    """The take to keep: highest score; on a tie the earlier one (paid for first, as good)."""
+    usable = [t for t in takes if t.path and not t.moderated]
+    return max(
+        usable, key=lambda t: (t.score if t.score is not None else -1.0, -t.index), default=None
+    )
+
+
 class _AssetBase(BaseModel):
     status: AssetStatus = AssetStatus.PENDING
     takes: list[Take] = Field(default_factory=list)
@@ -75,11 +84,7 @@ class _AssetBase(BaseModel):
         return max((t.index for t in self.takes), default=0) + 1
 
     def best_take(self) -> Take | None:
-        usable = [t for t in self.takes if t.path and not t.moderated]
-        if not usable:
-            return None
-        # Highest score wins; on a tie the earlier take (it was paid for first and is as good).
-        return max(usable, key=lambda t: (t.score if t.score is not None else -1.0, -t.index))
+        return best_of(self.takes)
 
     def add_take(self, take: Take) -> Take:
         self.takes = [t for t in self.takes if t.index != take.index] + [take]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -118,7 +118,7 @@ def _run_characters(ctx: RunContext, plan: StoryPlan, progress: Progress) -> Non
             for a in assets
         }
         try:
-            for fut in _as_completed(ctx, futures):
+            for fut in as_completed(futures):
                 fut.result()
                 finished += 1
                 progress.set(
@@ -130,16 +130,6 @@ def _run_characters(ctx: RunContext, plan: StoryPlan, progress: Progress) -> Non
             for f in futures:
                 f.cancel()
             raise
-
-
-def _as_completed(ctx: RunContext, futures: Iterable[Future[None]]) -> Iterator[Future[None]]:
-    pending = set(futures)
-    while pending:
-        done, pending = wait(pending, timeout=0.2, return_when="FIRST_COMPLETED")
-        yield from done
-        if ctx.cancel.is_set() and pending:
-            # keep waiting: workers see the event at their next check and stop quickly
-            continue
 
 
 def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcome:
@@ -213,7 +203,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
             script = write_script(ctx.handle, project)
             ctx.observer.on_script(script)
             progress.set("script", 1.0, "script.md written")
-            for fut in _as_completed(ctx, video_futures):
+            for fut in as_completed(video_futures):
                 fut.result()
         finally:
             video_pool.shutdown(wait=True, cancel_futures=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..backends.base import ImageRequest, ModerationError, ScoreRequest
-from ..domain.project import AssetStatus, Take, _AssetBase
+from ..domain.project import AssetStatus, Take, _AssetBase, best_of
 from ..domain.story import ConsistencyScore
 from ..storage.fsutil import atomic_write_bytes, sanitize_filename, unique_path
 from .context import PaidOutcome, RunContext
@@ -135,7 +135,7 @@ def run_image_loop(ctx: RunContext, job: ImageJob) -> None:
     blocked_reason: str | None = None
     for attempt in range(1, job.max_attempts + 1):
         ctx.check()
-        best = max(made, key=lambda t: (t.score or 0.0, -t.index)) if made else None
+        best = best_of(made)
         if best is not None and (best.score or 0.0) >= threshold:
             break
         if best is None:
@@ -187,7 +187,7 @@ def run_image_loop(ctx: RunContext, job: ImageJob) -> None:
             + (f" ({'; '.join(score.issues[:3])})" if score.issues else "")
         )
         job.notify()
-    best = max(made, key=lambda t: (t.score or 0.0, -t.index)) if made else None
+    best = best_of(made)
     with ctx.lock:
         if best is None:
             asset.status = AssetStatus.BLOCKED if blocked_reason else AssetStatus.FAILED

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from ..backends.base import BackendError, ErrorKind, ModerationError, VideoRequest, VideoStatus
-from ..domain.project import AssetStatus, CallRecord, Take, VideoAsset, utcnow
+from ..domain.project import AssetStatus, CallRecord, Take, VideoAsset, best_of, utcnow
 from ..domain.story import Scene, StoryPlan
 from ..media.frames import extract_first_frame, extract_last_frame
 from ..media.probe import probe
@@ -294,8 +294,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
         blocked = exc.message
     retried = False
     corrections = 0
-    while made and corrections < ctx.config.max_video_corrections:
-        best = max(made, key=lambda t: (t.score or 0.0, -t.index))
+    while (best := best_of(made)) is not None and corrections < ctx.config.max_video_corrections:
         if (best.score or 0.0) >= threshold:
             break
         assert best.path is not None
@@ -334,7 +333,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
                 logging.WARNING,
             )
             break
-    final = max(made, key=lambda t: (t.score or 0.0, -t.index)) if made else None
+    final = best_of(made)
     with ctx.lock:
         asset.progress = 1.0
         if final is None:
