@@ -40,6 +40,7 @@ from grok_spicy_desktop.media.errors import MediaError
 from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
 from grok_spicy_desktop.media.graph import (
     AUDIO_RATE,
+    Graph,
     Segment,
     build_graph,
     encode_args,
@@ -117,6 +118,37 @@ def _cache_key(source: Path, width: int, height: int, fps: int) -> str:
     return hashlib.sha256(f"{raw}|v{_CACHE_VERSION}".encode()).hexdigest()[:24]
 
 
+def _encode_graph(
+    inputs: Sequence[str | Path],
+    graph: Graph,
+    tmp: Path,
+    fps: int,
+    cancel: threading.Event | None,
+    progress: ProgressFn | None,
+    min_timeout: float,
+) -> None:
+    """Encode ``graph`` over ``inputs`` into ``tmp`` with the normalization recipe."""
+    assert graph.audio_label is not None
+    run_ffmpeg(
+        [
+            "-y",
+            *inputs,
+            "-filter_complex",
+            graph.filter_complex,
+            "-map",
+            graph.video_label,
+            "-map",
+            graph.audio_label,
+            *encode_args(fps, crf=NORMALIZE_CRF, preset=NORMALIZE_PRESET),
+            tmp,
+        ],
+        cancel=cancel,
+        progress=progress,
+        duration_hint=graph.duration,
+        timeout=max(min_timeout, graph.duration * 20),
+    )
+
+
 def normalize_clip(
     source: Path,
     width: int,
@@ -142,25 +174,7 @@ def normalize_clip(
     graph = build_graph([segment], [], width, height, fps)
     assert graph.audio_label is not None
     with staged(cached) as tmp:
-        run_ffmpeg(
-            [
-                "-y",
-                "-i",
-                input_arg(source),
-                "-filter_complex",
-                graph.filter_complex,
-                "-map",
-                graph.video_label,
-                "-map",
-                graph.audio_label,
-                *encode_args(fps, crf=NORMALIZE_CRF, preset=NORMALIZE_PRESET),
-                tmp,
-            ],
-            cancel=cancel,
-            progress=progress,
-            duration_hint=graph.duration,
-            timeout=max(120.0, graph.duration * 20),
-        )
+        _encode_graph(["-i", input_arg(source)], graph, tmp, fps, cancel, progress, 120.0)
         check_cancel(cancel)
     return cached, graph.durations[0]
 
@@ -347,24 +361,7 @@ def _assemble_crossfade(
     for clip in clips:
         inputs += ["-i", input_arg(clip.path)]
     with staged(dest) as tmp:
-        run_ffmpeg(
-            [
-                "-y",
-                *inputs,
-                "-filter_complex",
-                graph.filter_complex,
-                "-map",
-                graph.video_label,
-                "-map",
-                graph.audio_label,
-                *encode_args(fps, crf=NORMALIZE_CRF, preset=NORMALIZE_PRESET),
-                tmp,
-            ],
-            cancel=cancel,
-            progress=progress,
-            duration_hint=graph.duration,
-            timeout=max(300.0, graph.duration * 20),
-        )
+        _encode_graph(inputs, graph, tmp, fps, cancel, progress, 300.0)
         check_cancel(cancel)
         measured = probe(tmp).duration
     return _result(dest, measured, False, graph.durations, graph.fades)
