@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QMetaObject, QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 from PySide6.QtWidgets import (
@@ -337,19 +337,24 @@ class VideoPreview(QWidget):
             return self._playlist[self._index], f"Whole film · clip {self._index + 1} of {n}"
         return self._clip, self._clip_label or (self._clip.name if self._clip else "")
 
+    def _queue_player(self, slot: str, url: QUrl | None = None) -> None:
+        """Call a player slot from Qt's event loop instead of from Python.
+
+        stop()/setSource() disconnect the playback thread's objects, whose destructors may need
+        the interpreter lock; called from Python (lock held) that deadlocked. Queued calls run in
+        order from the event loop, without the lock.
+        """
+        queued = Qt.ConnectionType.QueuedConnection
+        if url is None:
+            QMetaObject.invokeMethod(self.player, slot, queued)
+        else:
+            QMetaObject.invokeMethod(self.player, slot, queued, Q_ARG(QUrl, url))
+
     def _unload(self) -> None:
         self._loaded = False
         self._duration = 0
-        # Silence the sink and player while stopping: a frame or status emitted from the playback
-        # thread during stop() would need the interpreter lock the GUI thread holds (deadlock).
-        self.sink.blockSignals(True)
-        self.player.blockSignals(True)
-        try:
-            self.player.stop()
-            self.player.setSource(QUrl())
-        finally:
-            self.player.blockSignals(False)
-            self.sink.blockSignals(False)
+        self._queue_player("stop")
+        self._queue_player("setSource", QUrl())
         self.slider.setRange(0, 0)
         self._update_time(0)
         self._set_transport_enabled(False)
@@ -371,7 +376,7 @@ class VideoPreview(QWidget):
             return
         self._autoplay = autoplay
         self.view.set_message("Loading…")
-        self.player.setSource(QUrl.fromLocalFile(str(path)))
+        self._queue_player("setSource", QUrl.fromLocalFile(str(path)))
 
     # -- player callbacks ------------------------------------------------------------------------
     def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:
