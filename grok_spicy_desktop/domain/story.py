@@ -96,7 +96,9 @@ class Character(BaseModel):
 
 
 class DialogueLine(BaseModel):
-    speaker: str = Field(description="Name of the speaking character; must be present in the scene.")
+    speaker: str = Field(
+        description="Name of the speaking character; must be present in the scene."
+    )
     line: str = Field(description="What they say: one short spoken line, at most 20 words.")
 
     @field_validator("speaker", "line", mode="before")

@@ -54,8 +54,7 @@ def normalize_plan(plan: StoryPlan, *, max_scenes: int = 12) -> tuple[StoryPlan,
         taken.add(ch.name.casefold())
         if not is_known_voice(ch.voice):
             warnings.append(
-                f"{ch.name}: unknown voice '{ch.voice}'; using the default voice "
-                f"'{DEFAULT_VOICE}'."
+                f"{ch.name}: unknown voice '{ch.voice}'; using the default voice '{DEFAULT_VOICE}'."
             )
             ch.voice = DEFAULT_VOICE
         words = len(ch.visual_description.split())

@@ -39,8 +39,18 @@ def test_editable_install_loads_an_icon_from_top_level_resources() -> None:
 @pytest.mark.slow
 def test_installed_wheel_loads_an_icon(tmp_path: Path) -> None:
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
-        + ["-w", str(tmp_path / "wheel"), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "wheel"),
+            str(ROOT),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
