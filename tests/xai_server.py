@@ -78,6 +78,7 @@ KIND_RPC = {
 
 HANG = "HANG"  # sleep past the client's deadline -> DEADLINE_EXCEEDED on the client
 BAD_JSON = "BAD_JSON"  # answer a chat request with JSON that does not fit the schema
+AMBIGUOUS = "AMBIGUOUS"  # create and bill the video job, then answer DEADLINE_EXCEEDED
 
 
 @dataclass
@@ -115,7 +116,12 @@ class ServerOptions:
     fail_codes: tuple[grpc.StatusCode | str, ...] = (
         grpc.StatusCode.UNAVAILABLE,
         grpc.StatusCode.RESOURCE_EXHAUSTED,
+        grpc.StatusCode.DEADLINE_EXCEEDED,
     )
+    fail_polls: bool = False  # random faults also hit GetDeferredVideo (not only paid RPCs)
+    # An injected DEADLINE_EXCEEDED on GenerateVideo creates (and bills) the job first, as a
+    # real timeout after the server accepted the start would: the client never gets its id.
+    ambiguous_starts: bool = False
     seed: int = 0
     max_render_seconds: int = 2
 
@@ -307,6 +313,7 @@ class XaiTestServer:
         self._paid_fingerprints: list[tuple[str, bytes]] = []
         self._faults: dict[str, list[_Fault]] = {}
         self._jobs: dict[str, _VideoJob] = {}
+        self.ambiguous_jobs: list[str] = []  # jobs created whose start answered a timeout
         self.files: dict[str, bytes] = {}  # HTTP path -> body, served on http_base
         self._rng = random.Random(self.options.seed)
         self._lock = threading.Lock()
@@ -423,13 +430,20 @@ class XaiTestServer:
             queue = self._faults.get(rpc)
             fault = queue.pop(0) if queue else None
             rate = self.options.fail_rate
-            if fault is None and rate > 0 and rpc in PAID_RPCS and self._rng.random() < rate:
+            faultable = rpc in PAID_RPCS or (self.options.fail_polls and rpc == "GetDeferredVideo")
+            if fault is None and rate > 0 and faultable and self._rng.random() < rate:
                 code = self._rng.choice(self.options.fail_codes)
                 fault = _Fault(code, "injected random failure")
         delay = self.options.latency.get(RPC_KIND.get(rpc, rpc), 0.0)
         if delay:
             time.sleep(delay)
         if fault is not None:
+            if (
+                fault.code == grpc.StatusCode.DEADLINE_EXCEEDED
+                and rpc == "GenerateVideo"
+                and self.options.ambiguous_starts
+            ):
+                return _Fault(AMBIGUOUS, fault.details)
             if fault.code == HANG:
                 remaining = context.time_remaining()
                 time.sleep(min(remaining + 0.2, 30.0) if remaining is not None else 30.0)
@@ -557,7 +571,7 @@ class _Video(video_pb2_grpc.VideoServicer):
         self.s = server
 
     def GenerateVideo(self, request: video_pb2.GenerateVideoRequest, context: Any) -> Any:
-        self.s.enter("GenerateVideo", request, context)
+        fault = self.s.enter("GenerateVideo", request, context)
         self.s.record_paid("GenerateVideo", request)
         request_id = uuid.uuid4().hex
         duration = request.duration if request.HasField("duration") else 8
@@ -565,6 +579,10 @@ class _Video(video_pb2_grpc.VideoServicer):
             self.s._jobs[request_id] = _VideoJob(
                 request, time.monotonic(), duration, outcome=self.s.options.video_outcome
             )
+            if fault is not None and fault.code == AMBIGUOUS:
+                self.s.ambiguous_jobs.append(request_id)
+        if fault is not None and fault.code == AMBIGUOUS:
+            context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, fault.details)
         return deferred_pb2.StartDeferredResponse(request_id=request_id)
 
     def GetDeferredVideo(self, request: video_pb2.GetDeferredVideoRequest, context: Any) -> Any:
@@ -684,6 +702,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pending-polls", type=int, default=1)
     parser.add_argument("--pending-seconds", type=float, default=0.0)
     parser.add_argument("--fail-rate", type=float, default=0.0)
+    parser.add_argument(
+        "--fail-codes",
+        default="UNAVAILABLE,RESOURCE_EXHAUSTED,DEADLINE_EXCEEDED",
+        help="comma-separated gRPC status names injected at random (with --fail-rate)",
+    )
+    parser.add_argument("--fail-polls", action="store_true", help="faults also hit polls")
+    parser.add_argument(
+        "--ambiguous-starts",
+        action="store_true",
+        help="an injected DEADLINE_EXCEEDED on a video start creates and bills the job first",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--score", type=float, default=0.9)
     parser.add_argument("--video-outcome", choices=["done", "failed", "expired"], default="done")
@@ -696,6 +725,9 @@ def main(argv: list[str] | None = None) -> None:
         video_pending_polls=args.pending_polls,
         video_pending_seconds=args.pending_seconds,
         fail_rate=args.fail_rate,
+        fail_codes=tuple(grpc.StatusCode[c.strip()] for c in args.fail_codes.split(",") if c),
+        fail_polls=args.fail_polls,
+        ambiguous_starts=args.ambiguous_starts,
         seed=args.seed,
         score=args.score,
         video_outcome=args.video_outcome,

@@ -143,6 +143,9 @@ class CallRecord(BaseModel):
     result: dict[str, Any] = Field(default_factory=dict)
     created_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
+    # A video start that timed out may have created a job anyway: its cost may be billed twice
+    # (see domain/ledger.py; the cost meter shows the amount at risk).
+    possibly_billed_twice: bool = False
 
 
 class Gap(BaseModel):

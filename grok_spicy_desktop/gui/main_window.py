@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME
 from ..backends.base import BackendError, CancelledError
+from ..domain.ledger import at_risk_usd
 from ..domain.project import (
     CharacterAsset,
     KeyframeAsset,
@@ -712,6 +713,8 @@ class MainWindow(QMainWindow):
 
     def _on_cost(self, spent: float, estimate: float | None) -> None:
         self.run_panel.set_budget(self.settings.budget_usd)
+        if self.session is not None:
+            self.run_panel.set_at_risk(at_risk_usd(list(self.session.project.calls)))
         self.run_panel.set_cost(spent, estimate)
         self.cost_status.setText(f"${spent:,.2f} spent")
 

@@ -30,13 +30,17 @@ STEP_LABELS: dict[str, str] = {
 }
 
 
-def format_cost(spent: float, estimate: float | None, budget: float | None = None) -> str:
-    """'Spent $0.42 of est. $1.10 (budget $5.00)'."""
+def format_cost(
+    spent: float, estimate: float | None, budget: float | None = None, at_risk: float = 0.0
+) -> str:
+    """'Spent $0.42 of est. $1.10 (budget $5.00); up to $0.30 possibly billed twice'."""
     text = f"Spent ${spent:,.2f}"
     if estimate is not None:
         text += f" of est. ${estimate:,.2f}"
     if budget:
         text += f" (budget ${budget:,.2f})"
+    if at_risk > 0:
+        text += f"; up to ${at_risk:,.2f} possibly billed twice"
     return text
 
 
@@ -101,6 +105,7 @@ class RunPanel(QWidget):
         layout.addWidget(self.cost_label)
         layout.addStretch(1)
         self._budget: float | None = None
+        self._at_risk = 0.0
 
     # -- updates from the main window --------------------------------------------------------------
     def set_running(self, running: bool) -> None:
@@ -153,8 +158,12 @@ class RunPanel(QWidget):
     def set_budget(self, budget: float | None) -> None:
         self._budget = budget or None
 
+    def set_at_risk(self, usd: float) -> None:
+        """Video starts that timed out and may have been billed anyway (domain/ledger.py)."""
+        self._at_risk = max(0.0, usd)
+
     def set_cost(self, spent: float, estimate: float | None) -> None:
-        self.cost_label.setText(format_cost(spent, estimate, self._budget))
+        self.cost_label.setText(format_cost(spent, estimate, self._budget, self._at_risk))
         over = self._budget is not None and spent >= self._budget
         self.cost_label.setToolTip(
             "The budget cap is reached: the run stops before it would spend more."

@@ -8,6 +8,7 @@ answer is recorded and ``project.json`` is saved before anything else happens.
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 import time
@@ -23,19 +24,10 @@ from .observer import NullObserver, PipelineObserver
 
 log = logging.getLogger(__name__)
 
-FATAL_KINDS = frozenset(
-    {
-        ErrorKind.AUTH,
-        ErrorKind.PERMISSION,
-        ErrorKind.QUOTA,
-        ErrorKind.NOT_FOUND,
-        ErrorKind.NETWORK,
-        ErrorKind.RATE_LIMIT,
-        ErrorKind.TIMEOUT,
-        ErrorKind.SERVER,
-    }
-)
-"""Errors that would fail every further call too: the run stops (and can be continued later)."""
+FATAL_KINDS = frozenset({ErrorKind.AUTH, ErrorKind.PERMISSION, ErrorKind.QUOTA})
+"""Errors that cannot heal by waiting: the run stops (and can be continued later). With the
+budget cap and a full disk these are the only ones; any other error fails at most one asset
+(and a passing one is retried at the end of the run, ``pipeline.healing``)."""
 
 
 @dataclass
@@ -76,6 +68,10 @@ class RunConfig:
     video_timeout_s: float = 900.0
     extended_retry_threshold: float = 0.50
     video_edit_max_seconds: float = 8.7
+    # End-of-run retry of assets failed on a passing error (e.g. a video start that timed out):
+    # rounds (0 = off) and the wait before the first (doubled each round). pipeline/healing.py
+    end_retry_rounds: int = 3
+    end_retry_delay_s: float = 15.0
     chat_model: str = "grok-4.20-non-reasoning"
     vision_model: str = "grok-4.3"
     image_model: str = "grok-imagine-image"
@@ -100,6 +96,8 @@ class RunConfig:
             "resolution": "video_resolution",
             "poll_interval_s": "video_poll_interval_s",
             "video_timeout_s": "video_timeout_s",
+            "end_retry_rounds": "end_retry_rounds",
+            "end_retry_delay_s": "end_retry_delay_s",
             "chat_model": "chat_model",
             "vision_model": "vision_model",
             "image_model": "image_model",
@@ -150,6 +148,7 @@ class RunContext:
         self.log = run_log or log
         self.lock = threading.RLock()
         self.fatal: BaseException | None = None
+        self.retry_later: set[tuple[str, str]] = set()  # assets failed on a passing error
         self.estimate_usd: float | None = None
         self.model_names = {
             "plan": config.chat_model,
@@ -297,8 +296,10 @@ class RunContext:
             kept: list[CallRecord] = []
             for old in project.calls:
                 if old.fingerprint == record.fingerprint:
-                    if old.cost_usd <= 0:
-                        continue  # a pending marker or a free call: replaced by the new record
+                    if old.cost_usd <= 0 or (
+                        old.state == "pending" and old.request_id == record.request_id
+                    ):
+                        continue  # a pending job (or a free call): replaced by its final record
                     # Paid before but unusable now (file deleted): keep it in the ledger, unkeyed.
                     old.fingerprint = f"{old.fingerprint}~superseded"
                 kept.append(old)
@@ -363,4 +364,22 @@ class RunContext:
 
 
 def is_fatal(exc: BaseException) -> bool:
-    return isinstance(exc, BackendError) and exc.kind in FATAL_KINDS
+    """Auth, permission, quota/billing, or a full disk: errors that waiting cannot heal."""
+    if isinstance(exc, BackendError):
+        return exc.kind in FATAL_KINDS
+    return disk_full(exc)
+
+
+def disk_full(exc: BaseException) -> bool:
+    """An ``OSError`` (or a ``StorageError`` caused by one) saying the disk or quota is full."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in (
+            errno.ENOSPC,
+            getattr(errno, "EDQUOT", -1),
+        ):
+            return True
+        current = current.__cause__ or current.__context__
+    return False

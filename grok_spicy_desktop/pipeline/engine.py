@@ -23,7 +23,9 @@ from ..media.assemble import ClipSpec, assemble
 from ..media.ffmpeg import FFmpegCancelled, FFmpegError
 from ..storage.fsutil import StorageError
 from .characters import make_character, match_references
-from .context import BudgetExceeded, RunAborted, RunContext, is_fatal
+from .context import BudgetExceeded, RunAborted, RunContext
+from .guard import guard as _guard
+from .healing import retry_failed
 from .keyframes import make_keyframe
 from .plan import estimate_usd, make_plan
 from .script import write_script, write_state
@@ -59,44 +61,6 @@ class Progress:
         self.ctx.observer.on_progress(step, self.done[step], message, overall)
 
 
-def _guard(
-    ctx: RunContext,
-    asset: _AssetBase,
-    label: str,
-    fn: Callable[[], None],
-    notify: Callable[[], None],
-) -> None:
-    """Run one asset's work; a non-fatal error fails only that asset, a fatal one stops the run."""
-    try:
-        fn()
-    except (CancelledError, RunAborted):
-        raise
-    except BudgetExceeded as exc:
-        ctx.abort(exc)
-        raise
-    except BackendError as exc:
-        if is_fatal(exc):
-            ctx.abort(exc)
-            raise
-        _fail(ctx, asset, label, exc.user_text(), notify)
-    except (FFmpegError, StorageError, OSError, ValueError) as exc:
-        if isinstance(exc, FFmpegCancelled):
-            raise CancelledError() from exc
-        log.debug("%s failed", label, exc_info=True)
-        _fail(ctx, asset, label, str(exc), notify)
-
-
-def _fail(
-    ctx: RunContext, asset: _AssetBase, label: str, message: str, notify: Callable[[], None]
-) -> None:
-    with ctx.lock:
-        asset.status = AssetStatus.FAILED
-        asset.error = message
-    ctx.note(f"{label} failed: {message}", logging.ERROR)
-    ctx.save()
-    notify()
-
-
 def _run_characters(ctx: RunContext, plan: StoryPlan, progress: Progress) -> None:
     assets = [a for a in ctx.project.characters if plan.character(a.name) is not None]
     if not assets:
@@ -114,6 +78,7 @@ def _run_characters(ctx: RunContext, plan: StoryPlan, progress: Progress) -> Non
                 f"character {a.name}",
                 partial(make_character, ctx, plan, a),
                 partial(_emit, ctx.observer.on_character, a),
+                ("character", a.name),
             ): a
             for a in assets
         }
@@ -180,6 +145,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
                 f"scene {scene_id} video",
                 partial(make_video, ctx, plan, scene, asset),
                 partial(_emit, ctx.observer.on_video, asset),
+                ("video", str(scene_id)),
             )
             with lock:
                 videos_done += 1
@@ -197,6 +163,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
                     f"scene {scene.scene_id} keyframe",
                     partial(make_keyframe, ctx, plan, scene, kf),
                     partial(_emit, ctx.observer.on_keyframe, kf),
+                    ("keyframe", str(scene.scene_id)),
                 )
                 video_futures.append(video_pool.submit(video_job, scene.scene_id))
             progress.set("keyframes", 1.0, f"{n} keyframes")
@@ -207,6 +174,9 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
                 fut.result()
         finally:
             video_pool.shutdown(wait=True, cancel_futures=True)
+        if ctx.fatal:
+            raise ctx.fatal
+        retry_failed(ctx, plan)  # what failed on a passing error, once the rest is done
         if ctx.fatal:
             raise ctx.fatal
 

@@ -10,10 +10,10 @@ record, so a restart resumes polling (results live 24 h) instead of paying again
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 from ..backends.base import BackendError, ErrorKind, ModerationError, VideoRequest, VideoStatus
+from ..backends.retry import is_transient
 from ..domain.project import AssetStatus, CallRecord, Take, VideoAsset, best_of, utcnow
 from ..domain.story import Scene, StoryPlan
 from ..media.frames import extract_first_frame, extract_last_frame
@@ -23,6 +23,7 @@ from . import prompts
 from .context import RunContext
 from .image_loop import score_image
 from .keyframes import scene_sheets
+from .polling import poll_until_done, record_answer, start_video, was_ambiguous
 
 
 def _notify(ctx: RunContext, asset: VideoAsset) -> None:
@@ -95,10 +96,12 @@ def video_call(
                 "kind": "video" if image else "correction",
             },
         )
-        job = ctx.backend.start_video(req)
+        job = start_video(ctx, req, fp, label, estimate)
         request_id = job.request_id
         ctx.record_pending(fp, label, request_id)
     status = _poll(ctx, asset, request_id, label)
+    record_answer(ctx, fp, request_id, status)  # the paid answer is saved before anything else
+    doubled = was_ambiguous(ctx, fp)
     if status.state == "done":
         folder = Path(ctx.handle.asset_dir("videos"))
         dest = unique_path(folder, dest_stem, ".mp4")
@@ -118,6 +121,7 @@ def video_call(
                 label=label,
                 result={"path": ctx.rel(dest)},
                 finished_at=utcnow(),
+                possibly_billed_twice=doubled,
             )
         )
         return ctx.rel(dest), cost or 0.0, fp
@@ -138,6 +142,7 @@ def video_call(
                 label=label,
                 result={"reason": error.message},
                 finished_at=utcnow(),
+                possibly_billed_twice=doubled,
             )
         )
         raise error
@@ -158,27 +163,11 @@ def video_call(
 
 
 def _poll(ctx: RunContext, asset: VideoAsset, request_id: str, label: str) -> VideoStatus:
-    started = time.monotonic()
-    interval = max(0.05, ctx.config.poll_interval_s)
-    last_progress = -1.0
-    while True:
-        # Stopping only stops *polling*: the job is not cancelled on the backend, so a later
-        # Continue in the same session (same backend object) resumes it by its saved id.
-        ctx.check()
-        status = ctx.backend.poll_video(request_id)
-        if status.state != "pending":
-            return status
-        if status.progress != last_progress:
-            last_progress = status.progress
-            asset.progress = status.progress
-            _notify(ctx, asset)
-        if time.monotonic() - started > ctx.config.video_timeout_s:
-            raise BackendError(
-                ErrorKind.TIMEOUT,
-                f"{label}: the video job did not finish within "
-                f"{ctx.config.video_timeout_s:.0f} s. Continue later to resume polling it.",
-            )
-        ctx.sleep(interval)
+    def progress(value: float) -> None:
+        asset.progress = value
+        _notify(ctx, asset)
+
+    return poll_until_done(ctx, request_id, label, progress)
 
 
 def _frames(ctx: RunContext, scene_id: int, rel: str, tag: str) -> tuple[Path, Path]:
@@ -329,6 +318,15 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
         except ModerationError as exc:
             ctx.note(
                 f"scene {scene.scene_id}: correction blocked by moderation ({exc.message}); "
+                "keeping the best take.",
+                logging.WARNING,
+            )
+            break
+        except BackendError as exc:
+            if not is_transient(exc):
+                raise
+            ctx.note(
+                f"scene {scene.scene_id}: correction failed ({exc.message}); "
                 "keeping the best take.",
                 logging.WARNING,
             )

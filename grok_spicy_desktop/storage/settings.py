@@ -70,6 +70,9 @@ class Settings(BaseModel):
     request_timeout_s: float = Field(default=300.0, gt=0)
     video_poll_interval_s: float = Field(default=2.0, gt=0)
     video_timeout_s: float = Field(default=900.0, gt=0)
+    # Retry, once the rest of a run is done, what failed on a passing error (0 rounds = off).
+    end_retry_rounds: int = Field(default=3, ge=0, le=10)
+    end_retry_delay_s: float = Field(default=15.0, ge=0)
     prices: PriceTable = Field(default_factory=PriceTable)
     theme: Literal["system", "light", "dark"] = "system"
     recent_projects: list[str] = Field(default_factory=list)

@@ -49,6 +49,19 @@ class ReliabilityServer(XaiTestServer):
         )
         super().__init__(**kw)
         self.abandoned: list[str] = []
+        self.paid_at: list[float] = []  # time.monotonic() of each billed answer, in order
+
+    def record_paid(self, rpc: str, request: Any) -> None:
+        # As the base class does, plus the time: the answer is sent right after this.
+        with self._lock:
+            self.paid_calls[PAID_RPCS[rpc]] += 1
+            self._paid_fingerprints.append((rpc, request.SerializeToString(deterministic=True)))
+            self.paid_at.append(time.monotonic())
+
+    def paid_log(self) -> list[tuple[tuple[str, bytes], float]]:
+        """Every billed request (rpc, exact bytes) with the time its answer was sent."""
+        with self._lock:
+            return list(zip(self._paid_fingerprints, self.paid_at, strict=True))
 
     def enter(self, rpc: str, request: Any, context: grpc.ServicerContext) -> Any:
         fault = super().enter(rpc, request, context)
@@ -123,10 +136,10 @@ def server_factory(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Re
     monkeypatch.setattr(xs, "plan_answer", _plan_answer)
     started: list[ReliabilityServer] = []
 
-    def start(**kw: Any) -> ReliabilityServer:
+    def start(cls: type[ReliabilityServer] = ReliabilityServer, **kw: Any) -> ReliabilityServer:
         kw.setdefault("api_key", SENTINEL_KEY)
         kw.setdefault("video_pending_polls", 1)
-        server = ReliabilityServer(**kw)
+        server = cls(**kw)
         server.start()
         started.append(server)
         _current.append(server)
@@ -222,12 +235,13 @@ def wait_for(cond: Callable[[], bool], timeout: float = 30.0, what: str = "condi
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-def sigkill(proc: subprocess.Popen[str]) -> tuple[str, str]:
-    """SIGKILL the process (ours, by pid) and collect its output."""
+def sigkill(proc: subprocess.Popen[str]) -> tuple[str, str, float]:
+    """SIGKILL the process (ours, by pid), collect its output; also the time of the kill."""
+    killed_at = time.monotonic()
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
     out, err = proc.communicate(timeout=30)
-    return out, err
+    return out, err, killed_at
 
 
 def read_project(folder: Path) -> dict[str, Any] | None:

@@ -9,6 +9,12 @@ code runs unchanged; only the moment of death is chosen here. Environment:
 - ``GS_KILL_SAVE_NTH``: ...the n-th such write (default 1);
 - ``GS_KILL_MODE``: ``mid_write`` (temp file half written), ``before_replace`` (temp file
   complete, not yet renamed over project.json) or ``after_replace``.
+
+Or, instead of a write: ``GS_KILL_AFTER_CALL`` = ``score`` (just after a vision answer arrives,
+before the app has done anything with it) or ``poll_done`` (just after a video poll returns
+*done*), at the ``GS_KILL_CALL_NTH``-th such call (default 1). ``GS_KILL_STAMP`` names a file
+that receives ``time.monotonic()`` just before the kill (the clock is system-wide), so the test
+can tell how long before the kill each paid answer was sent.
 """
 
 from __future__ import annotations
@@ -16,8 +22,11 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from grok_spicy_desktop.storage import fsutil
 
@@ -30,8 +39,50 @@ _original_replace = fsutil._replace
 _original_atomic = fsutil._atomic_write
 
 
+AFTER_CALL = os.environ.get("GS_KILL_AFTER_CALL", "")
+CALL_NTH = int(os.environ.get("GS_KILL_CALL_NTH", "1"))
+STAMP = os.environ.get("GS_KILL_STAMP", "")
+_calls = 0
+_calls_lock = threading.Lock()
+
+
 def _die() -> None:
+    if STAMP:
+        with open(STAMP, "w", encoding="utf-8") as fh:
+            fh.write(repr(time.monotonic()))
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _count_and_maybe_die() -> None:
+    global _calls
+    with _calls_lock:
+        _calls += 1
+        if _calls == CALL_NTH:
+            _die()
+
+
+def _patch_backend() -> None:
+    from grok_spicy_desktop.backends.xai import XaiBackend
+
+    if AFTER_CALL == "score":
+        original_score = XaiBackend.score
+
+        def score(self: XaiBackend, request: Any) -> Any:
+            result = original_score(self, request)
+            _count_and_maybe_die()
+            return result
+
+        XaiBackend.score = score  # type: ignore[method-assign]
+    elif AFTER_CALL == "poll_done":
+        original_poll = XaiBackend.poll_video
+
+        def poll_video(self: XaiBackend, request_id: str) -> Any:
+            status = original_poll(self, request_id)
+            if status.state == "done":
+                _count_and_maybe_die()
+            return status
+
+        XaiBackend.poll_video = poll_video  # type: ignore[method-assign]
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -64,8 +115,11 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def main() -> int:
-    patched: Callable[[Path, bytes], None] = _write
-    fsutil.atomic_write_bytes = patched  # type: ignore[assignment]
+    if AFTER_CALL:
+        _patch_backend()
+    else:
+        patched: Callable[[Path, bytes], None] = _write
+        fsutil.atomic_write_bytes = patched  # type: ignore[assignment]
     from grok_spicy_desktop.cli import main as cli_main
 
     return cli_main(sys.argv[1:])

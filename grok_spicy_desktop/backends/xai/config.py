@@ -31,7 +31,7 @@ class XaiConfig:
     image_model: str = "grok-imagine-image"
     video_model: str = "grok-imagine-video"
     timeout_s: float = 300.0
-    max_attempts: int = 4
+    max_attempts: int = 5  # transient errors: 1 + 4 retries (0.2^5 = 3e-4 at a 20% fault rate)
     image_rate_per_s: float = 5.0
     video_rate_per_s: float = 1.0
     retry_base_s: float = 1.0

@@ -1,0 +1,101 @@
+"""The kill window: which repeated paid requests a SIGKILL could not avoid.
+
+The app writes every paid answer to the project's ledger (``project.json``) before doing any
+other work with it. Between the moment the server sends an answer and the moment it is on disk
+there is still a short window (the answer in transit, decoded, checked, the ledger saved with
+fsync). A kill inside it loses an answer that was billed, and the resumed run pays for it again:
+no client can avoid that.
+
+A crash test therefore records, for each kill, the answers the server had sent and the app had
+not persisted, and judges every repeated paid request on resume:
+
+- **unavoidable** if the first copy's answer was sent at most ``KILL_WINDOW_S`` before the kill;
+- **a bug** otherwise (the answer had time to be persisted, so the app should have reused it).
+
+``KILL_WINDOW_S`` is the measured bound (RELIABILITY.md, "The kill window", says how:
+``test_kill_window.py`` measures it and fails if the app's window grows past it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.xai_server import PAID_RPCS
+
+KILL_WINDOW_S = 0.25
+"""Longest time from "answer sent" to "answer in project.json" accepted (measured, see above)."""
+
+LEDGER_KIND_RPC = {
+    "plan": "chat",
+    "map_refs": "chat",
+    "reword": "chat",
+    "score": "chat",
+    "image": "image",
+    "video": "video",
+}
+
+
+@dataclass
+class Repeat:
+    rpc: str
+    sent_before_kill_s: float  # how long before the kill the first copy's answer was sent
+
+
+@dataclass
+class KillReport:
+    unpersisted_at_kill: dict[str, int]  # per kind: answers billed, not in the ledger at the kill
+    unavoidable: list[Repeat] = field(default_factory=list)
+    avoidable: list[Repeat] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        def fmt(items: list[Repeat]) -> str:
+            return ", ".join(
+                f"{r.rpc} sent {r.sent_before_kill_s * 1000:.0f} ms before" for r in items
+            )
+
+        return (
+            f"unpersisted at the kill: {self.unpersisted_at_kill}; unavoidable repeats "
+            f"(<= {KILL_WINDOW_S * 1000:.0f} ms): [{fmt(self.unavoidable)}]; "
+            f"repeats that are the app's fault: [{fmt(self.avoidable)}]"
+        )
+
+
+def ledger_counts(project_json: Path) -> Counter[str]:
+    """Paid answers the app had persisted, per kind (chat/image/video)."""
+    try:
+        data = json.loads(project_json.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Counter()
+    counts: Counter[str] = Counter()
+    for call in data.get("calls", []):
+        if call.get("state") in ("done", "pending", "moderated") and (
+            call.get("cost_usd", 0) > 0 or call.get("state") == "pending"
+        ):
+            counts[LEDGER_KIND_RPC.get(call.get("kind", ""), "?")] += 1
+    return counts
+
+
+def judge(
+    paid_log: list[tuple[tuple[str, bytes], float]],
+    killed_at: float,
+    persisted: Counter[str],
+) -> KillReport:
+    """Classify repeated paid requests against the kill time (all times ``time.monotonic``)."""
+    before = Counter(PAID_RPCS[rpc] for (rpc, _b), t in paid_log if t <= killed_at)
+    unpersisted = {k: n - persisted.get(k, 0) for k, n in before.items() if n > persisted.get(k, 0)}
+    report = KillReport(unpersisted_at_kill=unpersisted)
+    first_sent: dict[tuple[str, bytes], float] = {}
+    for item, sent in paid_log:
+        if item not in first_sent:
+            first_sent[item] = sent
+            continue
+        age = killed_at - first_sent[item]
+        repeat = Repeat(PAID_RPCS[item[0]], age)
+        if 0 <= age <= KILL_WINDOW_S:
+            report.unavoidable.append(repeat)
+        else:
+            report.avoidable.append(repeat)
+    return report
