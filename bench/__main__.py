@@ -16,9 +16,20 @@ from typing import Any
 
 from .env import ROOT, child_env, isolate, python
 from .latency import LatencyModel
+from .reliability import RELIABILITY_BENCHES
 from .report import Metric, machine_info, write_json, write_markdown
 
-SECTIONS = ("schedule", "resume", "gui", "startup", "memory", "assembly")
+SECTIONS = (
+    "schedule",
+    "resume",
+    "gui",
+    "startup",
+    "memory",
+    "assembly",
+    "faults",
+    "killwindow",
+    "soak",
+)
 HERE = Path(__file__).resolve().parent
 FROZEN = ROOT / "dist" / "grok-spicy" / "grok-spicy"
 
@@ -413,6 +424,7 @@ BENCHES: dict[str, Callable[[argparse.Namespace, Path, LatencyModel], list[Metri
     "startup": bench_startup,
     "memory": bench_memory,
     "assembly": bench_assembly,
+    **RELIABILITY_BENCHES,
 }
 
 

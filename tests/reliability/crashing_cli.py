@@ -15,6 +15,10 @@ before the app has done anything with it) or ``poll_done`` (just after a video p
 *done*), at the ``GS_KILL_CALL_NTH``-th such call (default 1). ``GS_KILL_STAMP`` names a file
 that receives ``time.monotonic()`` just before the kill (the clock is system-wide), so the test
 can tell how long before the kill each paid answer was sent.
+
+``GS_WINDOW_LOG`` (no kill) appends one line ``KIND MONOTONIC`` per paid answer the moment the
+ledger holding it is on disk (``RunContext.record``/``record_pending`` returned): with the
+server's send times this measures the kill window (``bench/reliability.py``).
 """
 
 from __future__ import annotations
@@ -114,10 +118,41 @@ def _write(path: Path, data: bytes) -> None:
     _original_write(path, data)
 
 
+WINDOW_LOG = os.environ.get("GS_WINDOW_LOG", "")
+_KIND_RPC = {"plan": "chat", "map_refs": "chat", "reword": "chat", "score": "chat"}
+
+
+def _log_persisted(kind: str) -> None:
+    stamp = time.monotonic()
+    with _calls_lock, open(WINDOW_LOG, "a", encoding="utf-8") as fh:
+        fh.write(f"{kind} {stamp!r}\n")
+
+
+def _patch_ledger() -> None:
+    from grok_spicy_desktop.pipeline.context import RunContext
+
+    original_record = RunContext.record
+    original_pending = RunContext.record_pending
+
+    def record(self: RunContext, rec: Any) -> None:
+        original_record(self, rec)
+        if rec.kind != "video" and rec.cost_usd > 0 and rec.state in ("done", "moderated"):
+            _log_persisted(_KIND_RPC.get(rec.kind, rec.kind))
+
+    def record_pending(self: RunContext, fp: str, label: str, request_id: str) -> None:
+        original_pending(self, fp, label, request_id)
+        _log_persisted("video")
+
+    RunContext.record = record  # type: ignore[method-assign]
+    RunContext.record_pending = record_pending  # type: ignore[method-assign]
+
+
 def main() -> int:
+    if WINDOW_LOG:
+        _patch_ledger()
     if AFTER_CALL:
         _patch_backend()
-    else:
+    elif not WINDOW_LOG:
         patched: Callable[[Path, bytes], None] = _write
         fsutil.atomic_write_bytes = patched  # type: ignore[assignment]
     from grok_spicy_desktop.cli import main as cli_main

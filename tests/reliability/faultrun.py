@@ -6,12 +6,15 @@ policy itself (attempt counts, which errors are retried, the end-of-run retry) i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import grpc
 
+import tests.xai_server as xs
 from grok_spicy_desktop.backends.xai import XaiBackend
 from grok_spicy_desktop.domain.ledger import at_risk_usd
 from grok_spicy_desktop.domain.project import AssetStatus, RunOptions
@@ -19,6 +22,7 @@ from grok_spicy_desktop.media.probe import probe
 from grok_spicy_desktop.pipeline.context import RunConfig, RunContext
 from grok_spicy_desktop.pipeline.engine import run_pipeline
 from grok_spicy_desktop.storage.project_store import ProjectStore
+from tests.reliability.conftest import ReliabilityServer
 
 FAULTS = (
     grpc.StatusCode.UNAVAILABLE,
@@ -76,3 +80,27 @@ def run_once(
     finally:
         backend.close()
         handle.close()
+
+
+def _distinct_scenes(plan: dict[str, Any]) -> dict[str, Any]:
+    # The server's clips all look alike; distinct actions keep two scenes' (legitimately
+    # separate) drift checks from being byte-identical requests (as conftest.py does).
+    for scene in plan["scenes"]:
+        scene["duration_seconds"] = 3
+        scene["action"] = f"{scene['action']} (beat {scene['scene_id']})"
+    return plan
+
+
+@contextmanager
+def serving(**options: Any) -> Iterator[ReliabilityServer]:
+    """A started ``ReliabilityServer`` (3 s scenes, distinct actions) outside pytest."""
+    original = xs.plan_answer
+    xs.plan_answer = lambda text: _distinct_scenes(original(text))
+    options.setdefault("video_pending_polls", 1)
+    server = ReliabilityServer(**options)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        xs.plan_answer = original
