@@ -213,6 +213,7 @@ def measure_window(lat: LatencyModel, work: Path, runs: int, load: bool) -> dict
             )
     every = [w for v in windows.values() for w in v]
     return {
+        "load_average_1min_at_end": round(os.getloadavg()[0], 1),
         "answers": len(every),
         "max_ms": round(max(every) * 1000, 1),
         "p95_ms": round(statistics.quantiles(every, n=20, method="inclusive")[-1] * 1000, 1),

@@ -16,9 +16,10 @@ before the app has done anything with it) or ``poll_done`` (just after a video p
 that receives ``time.monotonic()`` just before the kill (the clock is system-wide), so the test
 can tell how long before the kill each paid answer was sent.
 
-``GS_WINDOW_LOG`` (no kill) appends one line ``KIND MONOTONIC`` per paid answer the moment the
-ledger holding it is on disk (``RunContext.record``/``record_pending`` returned): with the
-server's send times this measures the kill window (``bench/reliability.py``).
+``GS_WINDOW_LOG`` (no kill) appends one line ``KIND MONOTONIC`` per paid answer: the moment the
+``project.json`` holding it was renamed into place (from then on a SIGKILL cannot lose it; the
+directory fsync after it only matters for a power cut). With the server's send times this
+measures the kill window (``bench/reliability.py``).
 """
 
 from __future__ import annotations
@@ -122,14 +123,25 @@ WINDOW_LOG = os.environ.get("GS_WINDOW_LOG", "")
 _KIND_RPC = {"plan": "chat", "map_refs": "chat", "reword": "chat", "score": "chat"}
 
 
+_renamed = threading.local()  # when this thread last renamed project.json into place
+
+
 def _log_persisted(kind: str) -> None:
-    stamp = time.monotonic()
+    stamp = getattr(_renamed, "at", None) or time.monotonic()
+    _renamed.at = None
     with _calls_lock, open(WINDOW_LOG, "a", encoding="utf-8") as fh:
         fh.write(f"{kind} {stamp!r}\n")
 
 
 def _patch_ledger() -> None:
     from grok_spicy_desktop.pipeline.context import RunContext
+
+    def replace_and_stamp(tmp: str, path: Path) -> None:
+        _original_replace(tmp, path)
+        if Path(path).name == "project.json":
+            _renamed.at = time.monotonic()
+
+    fsutil._replace = replace_and_stamp
 
     original_record = RunContext.record
     original_pending = RunContext.record_pending

@@ -24,6 +24,7 @@ from grok_spicy_desktop.app.projects import new_session
 from grok_spicy_desktop.backends.xai import XaiBackend
 from grok_spicy_desktop.domain.ledger import AMBIGUOUS_SUFFIX, at_risk_usd, possibly_billed_twice
 from grok_spicy_desktop.domain.project import AssetStatus, RunOptions
+from grok_spicy_desktop.gui.run_panel import format_cost
 from grok_spicy_desktop.pipeline.context import RunContext
 from grok_spicy_desktop.pipeline.engine import run_pipeline
 from grok_spicy_desktop.pipeline.observer import NullObserver
@@ -107,7 +108,10 @@ def test_ambiguous_video_start_fails_one_scene_then_is_retried_and_marked(
     done = [c for c in marked if c.state == "done"]
     assert len(done) == 1 and done[0].kind == "video", "the scene's own cost is marked"
     assert possibly_billed_twice(project.calls) == [done[0].label]
-    assert at_risk_usd(project.calls) == pytest.approx(0.05 * SCENE_SECONDS + 0.002)
+    at_risk = at_risk_usd(project.calls)
+    assert at_risk == pytest.approx(0.05 * SCENE_SECONDS + 0.002)
+    meter = format_cost(project.spent_usd, None, None, at_risk)
+    assert f"up to ${at_risk:,.2f} possibly billed twice" in meter, meter
 
 
 @pytest.mark.slow
