@@ -20,7 +20,7 @@ from ..domain.validation import normalize_plan
 from ..pipeline import regenerate as regen
 from ..pipeline.context import RunConfig, RunContext
 from ..pipeline.engine import run_pipeline
-from ..pipeline.observer import FanOut, LoggingObserver, PipelineObserver
+from ..pipeline.observer import FanOut, LoggingObserver, Observer
 from ..pipeline.plan import estimate_usd
 from .references import check_reference_file
 
@@ -75,7 +75,7 @@ class ProjectSession:
                 self._backend = None
         self.handle.close()
 
-    def _context(self, observer: PipelineObserver, cancel: threading.Event) -> RunContext:
+    def _context(self, observer: Observer, cancel: threading.Event) -> RunContext:
         if self.readonly:
             from ..storage.fsutil import StorageError
 
@@ -87,7 +87,7 @@ class ProjectSession:
     # -- long operations (worker thread) -------------------------------------------------------
     def run(
         self,
-        observer: PipelineObserver,
+        observer: Observer,
         cancel: threading.Event,
         *,
         stop_after_plan: bool | None = None,
@@ -98,7 +98,7 @@ class ProjectSession:
         return run_pipeline(ctx, stop_after_plan=stop_after_plan)
 
     def regenerate(
-        self, kind: AssetKind, key: str | int, observer: PipelineObserver, cancel: threading.Event
+        self, kind: AssetKind, key: str | int, observer: Observer, cancel: threading.Event
     ) -> RunOutcome:
         ctx = self._context(observer, cancel)
         return regen.regenerate(ctx, kind, key)

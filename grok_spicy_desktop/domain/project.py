@@ -58,7 +58,9 @@ def best_of(takes: Iterable[Take]) -> Take | None:
     )
 
 
-class _AssetBase(BaseModel):
+class AssetBase(BaseModel):
+    """What character sheets, keyframes and videos share: status, takes, the chosen take."""
+
     status: AssetStatus = AssetStatus.PENDING
     takes: list[Take] = Field(default_factory=list)
     selected_take: int | None = None  # Take.index
@@ -92,7 +94,7 @@ class _AssetBase(BaseModel):
         return take
 
 
-class CharacterAsset(_AssetBase):
+class CharacterAsset(AssetBase):
     name: str
     mode: Literal["generate", "stylize"] = "generate"
     reference_paths: list[str] = Field(default_factory=list)
@@ -102,7 +104,7 @@ class CharacterAsset(_AssetBase):
         return self.path
 
 
-class KeyframeAsset(_AssetBase):
+class KeyframeAsset(AssetBase):
     scene_id: int
     video_prompt: str = ""
     edit_passes: int = 0
@@ -112,7 +114,7 @@ class KeyframeAsset(_AssetBase):
         return self.path
 
 
-class VideoAsset(_AssetBase):
+class VideoAsset(AssetBase):
     scene_id: int
     duration: float | None = None  # measured, of the selected take
     first_frame_path: str | None = None

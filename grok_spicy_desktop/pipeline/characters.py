@@ -114,6 +114,6 @@ def make_character(ctx: RunContext, plan: StoryPlan, asset: CharacterAsset) -> N
             "style": plan.style,
             "palette": plan.color_palette,
         },
-        notify=lambda: ctx.observer.on_character(asset.model_copy(deep=True)),
+        notify=lambda: ctx.asset_changed(asset),
     )
     run_image_loop(ctx, job)

@@ -7,6 +7,7 @@ from ..domain.project import AssetStatus, Project
 from ..domain.story import StoryPlan, nearest_aspect_ratio
 from ..domain.validation import normalize_plan
 from .context import PaidOutcome, Prices, RunConfig, RunContext
+from .events import PlanReady
 
 MAX_CONCEPT_CHARS = 4000
 
@@ -69,7 +70,7 @@ def make_plan(ctx: RunContext) -> StoryPlan:
         if project.name.startswith("Untitled") and plan.title:
             project.name = plan.title
     ctx.save()
-    ctx.observer.on_plan(plan.model_copy(deep=True), list(warnings))
+    ctx.emit(PlanReady(plan.model_copy(deep=True), tuple(warnings)))
     return plan
 
 
