@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from ..backends.base import BackendError, CancelledError
-from ..domain.project import AssetBase, AssetStatus, Gap, RunOutcome
+from ..domain.project import AssetBase, AssetStatus, Gap, RunOutcome, RunStatus
 from ..domain.story import StoryPlan
 from ..domain.validation import PlanError
 from ..media.assemble import ClipSpec, assemble
@@ -147,7 +147,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
             "plan", 1.0, f"Plan: {len(plan.characters)} characters, {len(plan.scenes)} scenes"
         )
         if stop_after_plan and not project.plan_approved:
-            outcome = RunOutcome(status="paused", message="The plan is ready for review.")
+            outcome = RunOutcome(status=RunStatus.PAUSED, message="The plan is ready for review.")
             return outcome
         with ctx.lock:
             project.plan_approved = True
@@ -215,7 +215,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         outcome = _assemble(ctx, plan, progress)
     except (CancelledError, FFmpegCancelled):
         outcome = RunOutcome(
-            status="cancelled",
+            status=RunStatus.CANCELLED,
             message="Cancelled. Everything made so far is kept; "
             "Continue (or `grok-spicy resume`) picks up where it stopped.",
         )
@@ -224,13 +224,16 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         outcome = _failure(ctx, exc if exc is not None else RuntimeError("stopped"))
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
-            outcome = RunOutcome(status="cancelled", message="Interrupted. Resume to continue.")
+            outcome = RunOutcome(
+                status=RunStatus.CANCELLED, message="Interrupted. Resume to continue."
+            )
         else:
             outcome = _failure(ctx, ctx.fatal or exc)
     with ctx.lock:
         project.outcome = outcome
         if outcome.final_video:
             project.final_video = outcome.final_video
+            project.film_clips = project.current_clips()  # what the film was made from
     try:
         ctx.save()
         write_state(ctx.handle, project)
@@ -253,7 +256,7 @@ def _failure(ctx: RunContext, exc: BaseException) -> RunOutcome:
         message = f"Unexpected error: {exc.__class__.__name__}: {exc}. Details are in the log."
         ctx.emit(RunError("internal", message))
     ctx.note(message, logging.ERROR)
-    return RunOutcome(status="failed", message=message)
+    return RunOutcome(status=RunStatus.FAILED, message=message)
 
 
 def collect_gaps(ctx: RunContext, plan: StoryPlan) -> list[Gap]:
@@ -292,7 +295,7 @@ def _assemble(ctx: RunContext, plan: StoryPlan, progress: Progress) -> RunOutcom
     if not clips:
         reasons = "; ".join(f"{g.what}: {g.reason}" for g in gaps)
         return RunOutcome(
-            status="failed",
+            status=RunStatus.FAILED,
             gaps=gaps,
             message=f"No scene video could be made, so there is no film. {reasons}",
         )
@@ -316,13 +319,13 @@ def _assemble(ctx: RunContext, plan: StoryPlan, progress: Progress) -> RunOutcom
     if gaps:
         names = "; ".join(f"{g.what}: {g.reason}" for g in gaps)
         return RunOutcome(
-            status="complete_with_gaps",
+            status=RunStatus.COMPLETE_WITH_GAPS,
             gaps=gaps,
             final_video=final,
             message=f"Finished with gaps ({len(gaps)} missing): {names}",
         )
     return RunOutcome(
-        status="complete",
+        status=RunStatus.COMPLETE,
         final_video=final,
         message=f"Finished: {len(clips)} scenes, {result.duration:.1f} s.",
     )

@@ -67,7 +67,7 @@ def make_plan(ctx: RunContext) -> StoryPlan:
         project.plan = plan
         project.plan_warnings = warnings
         project.ensure_assets()
-        if project.name.startswith("Untitled") and plan.title:
+        if plan.title and (not project.named_by_user or project.name.startswith("Untitled")):
             project.name = plan.title
     ctx.save()
     ctx.emit(PlanReady(plan.model_copy(deep=True), tuple(warnings)))

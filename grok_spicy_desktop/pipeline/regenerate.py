@@ -9,15 +9,16 @@ through the content fingerprints. Nothing else is paid for again.
 from __future__ import annotations
 
 from functools import partial
-from typing import Literal
 
 from ..domain.project import (
     AssetBase,
+    AssetKind,
     AssetStatus,
     CharacterAsset,
     KeyframeAsset,
     Project,
     RunOutcome,
+    RunStatus,
     VideoAsset,
 )
 from .characters import make_character
@@ -27,8 +28,6 @@ from .events import RunFinished
 from .keyframes import make_keyframe
 from .script import write_state
 from .videos import make_video
-
-AssetKind = Literal["character", "keyframe", "video"]
 
 
 def find_asset(project: Project, kind: AssetKind, key: str | int) -> AssetBase:
@@ -103,10 +102,10 @@ def regenerate(ctx: RunContext, kind: AssetKind, key: str | int) -> RunOutcome:
         msg = f"Regenerated {label}."
         if stale:
             msg += " Continue the run to update what depends on it."
-        outcome = RunOutcome(status="complete", message=msg)
+        outcome = RunOutcome(status=RunStatus.COMPLETE, message=msg)
     else:
         outcome = RunOutcome(
-            status="failed", message=asset.error or f"{label} could not be regenerated."
+            status=RunStatus.FAILED, message=asset.error or f"{label} could not be regenerated."
         )
     ctx.emit(RunFinished(outcome.model_copy(deep=True)))
     return outcome
