@@ -45,6 +45,7 @@ class LoggingObserver:
 
     def __init__(self, logger: logging.Logger | None = None) -> None:
         self.log = logger or logging.getLogger("grok_spicy_desktop.run")
+        self._last_cost: CostChanged | None = None
 
     def __call__(self, event: RunEvent) -> None:
         lg = self.log
@@ -71,7 +72,9 @@ class LoggingObserver:
             case VideoStarted(scene_id, duration):
                 lg.info("video %s: start (%s s)", scene_id, duration)
             case CostChanged(spent, estimate):
-                lg.debug("cost: spent $%.4f (estimate %s)", spent, estimate)
+                if event != self._last_cost:  # the same total again is not a new line
+                    self._last_cost = event
+                    lg.debug("cost: spent $%.4f (estimate %s)", spent, estimate)
             case RunFinished(outcome):
                 lg.info("run %s: %s", outcome.status, outcome.message)
                 for gap in outcome.gaps:
