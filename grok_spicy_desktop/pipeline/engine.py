@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from ..backends.base import BackendError, CancelledError
-from ..domain.project import AssetStatus, Gap, RunOutcome, _AssetBase
+from ..domain.project import AssetStatus, Gap, RunOutcome, RunStatus
 from ..domain.story import StoryPlan
 from ..domain.validation import PlanError
 from ..media.assemble import ClipSpec, assemble
@@ -24,7 +22,15 @@ from ..media.ffmpeg import FFmpegCancelled, FFmpegError
 from ..storage.fsutil import StorageError
 from .characters import make_character, match_references
 from .context import BudgetExceeded, RunAborted, RunContext
-from .guard import guard as _guard
+from .events import (
+    CostChanged,
+    ProgressChanged,
+    RunError,
+    RunFinished,
+    RunStarted,
+    ScriptWritten,
+)
+from .guard import guard as guard_asset
 from .healing import retry_failed
 from .keyframes import make_keyframe
 from .plan import estimate_usd, make_plan
@@ -43,11 +49,6 @@ WEIGHTS = {
 }
 
 
-def _emit(callback: Callable[[Any], None], asset: _AssetBase) -> None:
-    """Hand observers a copy, so the GUI never reads an object a worker is changing."""
-    callback(asset.model_copy(deep=True))
-
-
 class Progress:
     def __init__(self, ctx: RunContext) -> None:
         self.ctx = ctx
@@ -58,7 +59,7 @@ class Progress:
         with self.lock:
             self.done[step] = max(0.0, min(1.0, fraction))
             overall = sum(WEIGHTS[s] * f for s, f in self.done.items())
-        self.ctx.observer.on_progress(step, self.done[step], message, overall)
+        self.ctx.emit(ProgressChanged(step, self.done[step], message, overall))
 
 
 def _run_characters(ctx: RunContext, plan: StoryPlan, progress: Progress) -> None:
@@ -72,12 +73,12 @@ def _run_characters(ctx: RunContext, plan: StoryPlan, progress: Progress) -> Non
     ) as pool:
         futures = {
             pool.submit(
-                _guard,
+                guard_asset,
                 ctx,
                 a,
                 f"character {a.name}",
                 partial(make_character, ctx, plan, a),
-                partial(_emit, ctx.observer.on_character, a),
+                partial(ctx.asset_changed, a),
                 ("character", a.name),
             ): a
             for a in assets
@@ -100,7 +101,7 @@ def _run_characters(ctx: RunContext, plan: StoryPlan, progress: Progress) -> Non
 def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcome:
     project = ctx.project
     progress = Progress(ctx)
-    ctx.observer.on_run_start(project.name, project.concept)
+    ctx.emit(RunStarted(project.name, project.concept))
     ctx.note(f"Run started on the {ctx.backend.name} backend.")
     outcome: RunOutcome
     try:
@@ -110,7 +111,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
             "plan", 1.0, f"Plan: {len(plan.characters)} characters, {len(plan.scenes)} scenes"
         )
         if stop_after_plan and not project.plan_approved:
-            outcome = RunOutcome(status="paused", message="The plan is ready for review.")
+            outcome = RunOutcome(status=RunStatus.PAUSED, message="The plan is ready for review.")
             return outcome
         with ctx.lock:
             project.plan_approved = True
@@ -120,7 +121,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         ctx.estimate_usd = round(
             ctx.spent() + estimate_usd(project, ctx.config, offline=ctx.backend.is_offline), 2
         )
-        ctx.observer.on_cost(ctx.spent(), ctx.estimate_usd)
+        ctx.emit(CostChanged(ctx.spent(), ctx.estimate_usd))
 
         _run_characters(ctx, plan, progress)
         if ctx.fatal:
@@ -139,12 +140,12 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
             scene = plan.scene(scene_id)
             asset = project.video(scene_id)
             assert scene is not None and asset is not None
-            _guard(
+            guard_asset(
                 ctx,
                 asset,
                 f"scene {scene_id} video",
                 partial(make_video, ctx, plan, scene, asset),
-                partial(_emit, ctx.observer.on_video, asset),
+                partial(ctx.asset_changed, asset),
                 ("video", str(scene_id)),
             )
             with lock:
@@ -157,18 +158,18 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
                 kf = project.keyframe(scene.scene_id)
                 assert kf is not None
                 progress.set("keyframes", i / n, f"Keyframe {i + 1}/{n}: {scene.title}")
-                _guard(
+                guard_asset(
                     ctx,
                     kf,
                     f"scene {scene.scene_id} keyframe",
                     partial(make_keyframe, ctx, plan, scene, kf),
-                    partial(_emit, ctx.observer.on_keyframe, kf),
+                    partial(ctx.asset_changed, kf),
                     ("keyframe", str(scene.scene_id)),
                 )
                 video_futures.append(video_pool.submit(video_job, scene.scene_id))
             progress.set("keyframes", 1.0, f"{n} keyframes")
             script = write_script(ctx.handle, project)
-            ctx.observer.on_script(script)
+            ctx.emit(ScriptWritten(script))
             progress.set("script", 1.0, "script.md written")
             for fut in as_completed(video_futures):
                 fut.result()
@@ -183,7 +184,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         outcome = _assemble(ctx, plan, progress)
     except (CancelledError, FFmpegCancelled):
         outcome = RunOutcome(
-            status="cancelled",
+            status=RunStatus.CANCELLED,
             message="Cancelled. Everything made so far is kept; "
             "Continue (or `grok-spicy resume`) picks up where it stopped.",
         )
@@ -192,36 +193,39 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         outcome = _failure(ctx, exc if exc is not None else RuntimeError("stopped"))
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
-            outcome = RunOutcome(status="cancelled", message="Interrupted. Resume to continue.")
+            outcome = RunOutcome(
+                status=RunStatus.CANCELLED, message="Interrupted. Resume to continue."
+            )
         else:
             outcome = _failure(ctx, ctx.fatal or exc)
     with ctx.lock:
         project.outcome = outcome
         if outcome.final_video:
             project.final_video = outcome.final_video
+            project.film_clips = project.current_clips()  # what the film was made from
     try:
         ctx.save()
         write_state(ctx.handle, project)
     except Exception as exc:  # reported, but the outcome still reaches the caller
         ctx.note(f"Could not save the project: {exc}", logging.ERROR)
-    ctx.observer.on_cost(ctx.spent(), ctx.estimate_usd)
-    ctx.observer.on_complete(outcome)
+    ctx.emit(CostChanged(ctx.spent(), ctx.estimate_usd))
+    ctx.emit(RunFinished(outcome.model_copy(deep=True)))
     return outcome
 
 
 def _failure(ctx: RunContext, exc: BaseException) -> RunOutcome:
     if isinstance(exc, BackendError):
         message = exc.user_text()
-        ctx.observer.on_error(str(exc.kind), message)
+        ctx.emit(RunError(str(exc.kind), message))
     elif isinstance(exc, (BudgetExceeded, PlanError, StorageError, FFmpegError, ValueError)):
         message = str(exc)
-        ctx.observer.on_error("budget" if isinstance(exc, BudgetExceeded) else "input", message)
+        ctx.emit(RunError("budget" if isinstance(exc, BudgetExceeded) else "input", message))
     else:
         log.exception("unexpected error in the pipeline", exc_info=exc)
         message = f"Unexpected error: {exc.__class__.__name__}: {exc}. Details are in the log."
-        ctx.observer.on_error("internal", message)
+        ctx.emit(RunError("internal", message))
     ctx.note(message, logging.ERROR)
-    return RunOutcome(status="failed", message=message)
+    return RunOutcome(status=RunStatus.FAILED, message=message)
 
 
 def collect_gaps(ctx: RunContext, plan: StoryPlan) -> list[Gap]:
@@ -260,7 +264,7 @@ def _assemble(ctx: RunContext, plan: StoryPlan, progress: Progress) -> RunOutcom
     if not clips:
         reasons = "; ".join(f"{g.what}: {g.reason}" for g in gaps)
         return RunOutcome(
-            status="failed",
+            status=RunStatus.FAILED,
             gaps=gaps,
             message=f"No scene video could be made, so there is no film. {reasons}",
         )
@@ -284,13 +288,13 @@ def _assemble(ctx: RunContext, plan: StoryPlan, progress: Progress) -> RunOutcom
     if gaps:
         names = "; ".join(f"{g.what}: {g.reason}" for g in gaps)
         return RunOutcome(
-            status="complete_with_gaps",
+            status=RunStatus.COMPLETE_WITH_GAPS,
             gaps=gaps,
             final_video=final,
             message=f"Finished with gaps ({len(gaps)} missing): {names}",
         )
     return RunOutcome(
-        status="complete",
+        status=RunStatus.COMPLETE,
         final_video=final,
         message=f"Finished: {len(clips)} scenes, {result.duration:.1f} s.",
     )

@@ -13,19 +13,17 @@ from collections.abc import Callable
 
 from ..backends.base import BackendError, CancelledError
 from ..backends.retry import is_transient
-from ..domain.project import AssetStatus, CharacterAsset, KeyframeAsset, VideoAsset
+from ..domain.project import AssetBase, AssetStatus
 from ..media.ffmpeg import FFmpegCancelled, FFmpegError
 from ..storage.fsutil import StorageError
 from .context import BudgetExceeded, RunAborted, RunContext, disk_full, is_fatal
 
 log = logging.getLogger(__name__)
 
-Asset = CharacterAsset | KeyframeAsset | VideoAsset
-
 
 def guard(
     ctx: RunContext,
-    asset: Asset,
+    asset: AssetBase,
     label: str,
     fn: Callable[[], None],
     notify: Callable[[], None],
@@ -61,7 +59,7 @@ def guard(
 
 
 def fail(
-    ctx: RunContext, asset: Asset, label: str, message: str, notify: Callable[[], None]
+    ctx: RunContext, asset: AssetBase, label: str, message: str, notify: Callable[[], None]
 ) -> None:
     with ctx.lock:
         asset.status = AssetStatus.FAILED

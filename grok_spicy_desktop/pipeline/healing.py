@@ -12,9 +12,7 @@ most (0 turns this off), each after a longer wait; what still fails is a gap of 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 from ..domain.project import AssetStatus
 from ..domain.story import StoryPlan
@@ -23,10 +21,6 @@ from .context import RunContext
 from .guard import guard
 from .keyframes import make_keyframe
 from .videos import make_video
-
-
-def _emit(callback: Callable[[Any], None], asset: Any) -> None:
-    callback(asset.model_copy(deep=True))
 
 
 def _describe(keys: set[tuple[str, str]]) -> str:
@@ -70,7 +64,7 @@ def _retry_round(ctx: RunContext, plan: StoryPlan, keys: set[tuple[str, str]]) -
                 asset,
                 f"character {asset.name}",
                 partial(make_character, ctx, plan, asset),
-                partial(_emit, ctx.observer.on_character, asset),
+                partial(ctx.asset_changed, asset),
                 key=("character", asset.name),
             )
     for scene in plan.scenes:
@@ -85,7 +79,7 @@ def _retry_round(ctx: RunContext, plan: StoryPlan, keys: set[tuple[str, str]]) -
                 kf,
                 f"scene {sid} keyframe",
                 partial(make_keyframe, ctx, plan, scene, kf),
-                partial(_emit, ctx.observer.on_keyframe, kf),
+                partial(ctx.asset_changed, kf),
                 key=("keyframe", sid),
             )
         if video is None or video.status == AssetStatus.DONE:
@@ -97,6 +91,6 @@ def _retry_round(ctx: RunContext, plan: StoryPlan, keys: set[tuple[str, str]]) -
                 video,
                 f"scene {sid} video",
                 partial(make_video, ctx, plan, scene, video),
-                partial(_emit, ctx.observer.on_video, video),
+                partial(ctx.asset_changed, video),
                 key=("video", sid),
             )

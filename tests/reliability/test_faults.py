@@ -27,7 +27,7 @@ from grok_spicy_desktop.domain.project import AssetStatus, RunOptions
 from grok_spicy_desktop.gui.run_panel import format_cost
 from grok_spicy_desktop.pipeline.context import RunContext
 from grok_spicy_desktop.pipeline.engine import run_pipeline
-from grok_spicy_desktop.pipeline.observer import NullObserver
+from grok_spicy_desktop.pipeline.observer import null_observer
 from grok_spicy_desktop.storage.project_store import ProjectStore
 from tests.reliability.conftest import (
     SCENE_SECONDS,
@@ -176,33 +176,35 @@ def test_errors_that_cannot_heal_end_the_run(
 
 @pytest.mark.slow
 def test_budget_cap_lowered_mid_run_stops_before_it_is_passed(
-    server_factory: Callable[..., ReliabilityServer], tmp_path: Path
+    server_factory: Callable[..., ReliabilityServer],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The cap is read before every paid call, so a change made while the run goes (as the
-    settings dialog's live settings do) applies to the next call. Written at the pipeline level:
-    the change is made on the running context's config."""
+    """Settings -> Save while a run goes (``ProjectSession.apply_settings``, what the settings
+    dialog calls): the new, lower cap applies to the very next paid call."""
     server = server_factory()
-    handle = ProjectStore(tmp_path / "projects").create(CONCEPT, options=RunOptions(backend="xai"))
-    backend = XaiBackend(server.backend_config())
-    ctx = RunContext(handle, backend, fast_config(budget_usd=None))
+    monkeypatch.setenv("XAI_API_KEY", server.options.api_key)
+    monkeypatch.setenv("XAI_API_HOST", server.host)
+    settings = fast_settings(tmp_path)
+    session = new_session(CONCEPT, RunOptions(backend="xai"), {}, settings)
     caps: list[float] = []
 
     def lower_the_cap() -> None:
         wait_for(lambda: server.paid("image") >= 2, 60, "both character sheets")
-        cap = round(ctx.spent() + 0.06, 4)  # room for what is in flight, not for a video
-        ctx.config.budget_usd = cap
+        cap = round(session.project.spent_usd + 0.06, 4)  # room for calls in flight, no video
+        session.apply_settings(settings.model_copy(update={"budget_usd": cap}))
         caps.append(cap)
 
     changer = threading.Thread(target=lower_the_cap)
     changer.start()
     try:
-        outcome = run_pipeline(ctx)
-    finally:
+        outcome = session.run(null_observer, threading.Event(), stop_after_plan=False)
         changer.join()
-        backend.close()
-        handle.close()
+        spent = session.project.spent_usd
+    finally:
+        session.close()
     assert outcome.status == "failed" and "Budget cap" in outcome.message, outcome.message
-    assert ctx.spent() <= caps[0] + 1e-9, (ctx.spent(), caps)
+    assert spent <= caps[0] + 1e-9, (spent, caps)
     assert server.paid("video") == 0
 
 
@@ -228,11 +230,11 @@ def test_continue_on_the_same_session_after_a_stop(
 
         stopper = threading.Thread(target=stop_while_polling)
         stopper.start()
-        first = session.run(NullObserver(), cancel, stop_after_plan=False)
+        first = session.run(null_observer, cancel, stop_after_plan=False)
         stopper.join()
         assert first.status == "cancelled"
         server.slow.clear()
-        again = session.run(NullObserver(), threading.Event(), stop_after_plan=False)
+        again = session.run(null_observer, threading.Event(), stop_after_plan=False)
         assert again.status == "complete", again.message
         assert server.paid("video") == 1 and server.count_repeated_paid() == 0
     finally:
