@@ -11,7 +11,8 @@ Design choices (see research/xai_sdk.md for the SDK facts behind them):
   instead, so every attempt is counted, logged and spaced with jitter, and ``max_attempts``
   means what it says. ``start_video`` is only retried on errors proving the job was *not*
   accepted (rate limit, unavailable); a timeout there is ambiguous and never retried, because a
-  second job would be paid again.
+  second job would be paid again (the pipeline retries it at the end of the run, marked "possibly
+  billed twice").
 - **Rate limits.** Client-side token buckets: images 5/s, video starts/edits 1/s, chat free.
 - **Structured output.** ``chat.create(response_format=Model)`` + ``sample()`` sends exactly
   what ``chat.parse(Model)`` sends, but keeps the response when its JSON does not validate, so

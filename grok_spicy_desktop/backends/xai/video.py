@@ -2,7 +2,9 @@
 
 ``start_video`` is only retried on errors proving the job was *not* accepted (rate limit,
 unavailable); a timeout there is ambiguous and never retried here, because a second job would be
-paid again. xAI has no cancel RPC: ``cancel_video`` records the id and later polls/downloads for
+paid again: the pipeline records it as "possibly billed twice" and starts it again at the end of
+the run (``pipeline/polling.py``, ``pipeline/healing.py``). ``poll_video`` retries passing errors
+a few times; the pipeline keeps polling with backoff up to the job's time limit. xAI has no cancel RPC: ``cancel_video`` records the id and later polls/downloads for
 it raise ``CancelledError`` at once.
 """
 
