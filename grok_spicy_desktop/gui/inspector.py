@@ -338,6 +338,18 @@ class SceneInspector(QWidget):
             self._stack.setCurrentWidget(self.empty_label)
             return
         self.heading.setText(f"Scene {scene.scene_id} · {scene.title}")
+        self.update_status(keyframe, video, root)
+        self.form.set_scene(
+            scene, characters if characters is not None else list(scene.characters_present)
+        )
+        self._show_problems([])
+        self._set_dirty(False)
+        self._stack.setCurrentWidget(self._page)
+
+    def update_status(
+        self, keyframe: KeyframeAsset | None, video: VideoAsset | None, root: Path | None
+    ) -> None:
+        """Repaint the keyframe thumbnail and the two chips; the form (and edits in it) stay."""
         rel = keyframe.path if keyframe else None
         pix = (
             shared_cache().get(Path(root) / rel, self.thumb.size(), crop=True)
@@ -359,12 +371,6 @@ class SceneInspector(QWidget):
             ),
             v_status,
         )
-        self.form.set_scene(
-            scene, characters if characters is not None else list(scene.characters_present)
-        )
-        self._show_problems([])
-        self._set_dirty(False)
-        self._stack.setCurrentWidget(self._page)
 
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only

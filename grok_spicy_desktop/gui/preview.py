@@ -286,6 +286,11 @@ class VideoPreview(QWidget):
     def position(self) -> int:
         return int(self.player.position())
 
+    @property
+    def clip(self) -> Path | None:
+        """The scene clip set with ``set_clip`` (None: none)."""
+        return self._clip
+
     def is_loaded(self) -> bool:
         return self._loaded
 

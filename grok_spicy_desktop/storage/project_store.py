@@ -526,24 +526,26 @@ class ProjectStore:
             children = sorted(p for p in self.root.iterdir() if p.is_dir())
         except OSError:
             return []
-        out: list[ProjectSummary] = []
-        for child in children:
-            project = self._peek(child)
-            if project is None:
-                continue
-            thumb = next((k.keyframe_path for k in project.keyframes if k.keyframe_path), None)
-            out.append(
-                ProjectSummary(
-                    path=child,
-                    name=project.name,
-                    concept=project.concept,
-                    updated_at=project.updated_at,
-                    status=project.outcome.status if project.outcome else "new",
-                    thumbnail=thumb,
-                )
-            )
+        out = [s for child in children if (s := self.summary(child)) is not None]
         out.sort(key=lambda s: s.updated_at, reverse=True)
         return out
+
+    @classmethod
+    def summary(cls, folder: Path) -> ProjectSummary | None:
+        """Name, state, date and thumbnail of the project in ``folder`` (read, not locked);
+        None when there is no readable project there."""
+        project = cls._peek(Path(folder))
+        if project is None:
+            return None
+        thumb = next((k.keyframe_path for k in project.keyframes if k.keyframe_path), None)
+        return ProjectSummary(
+            path=Path(folder),
+            name=project.name,
+            concept=project.concept,
+            updated_at=project.updated_at,
+            status=project.outcome.status if project.outcome else "new",
+            thumbnail=thumb,
+        )
 
     @staticmethod
     def _peek(folder: Path) -> Project | None:

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from grok_spicy_desktop.domain.project import Project, RunOutcome
+from grok_spicy_desktop.domain.project import Project, RunOutcome, RunStatus
+from grok_spicy_desktop.pipeline.context import RunConfig
 from grok_spicy_desktop.pipeline.events import LogLine, ProgressChanged
 
 RunScript = Callable[[Any, threading.Event, bool | None], RunOutcome]
@@ -48,6 +49,23 @@ class FakeSession:
 
     def estimate_usd(self) -> float:
         return 1.25
+
+    @property
+    def offline(self) -> bool:
+        return False
+
+    def config(self) -> RunConfig:
+        return RunConfig(resolution="480p")
+
+    def apply_settings(self, settings: Any) -> None:
+        self.calls.append(("apply_settings", settings.budget_usd))
+
+    def rebuild_film(self, observer: Any, cancel: threading.Event) -> RunOutcome:
+        self.calls.append(("rebuild_film",))
+        self.project.film_clips = self.project.current_clips()
+        outcome = RunOutcome(status=RunStatus.COMPLETE, final_video=self.project.final_video)
+        self.project.outcome = outcome
+        return outcome
 
     def update_scene(self, scene: Any) -> None:
         self.calls.append(("update_scene", scene.scene_id))
