@@ -3,7 +3,7 @@
     python packaging/icons.py OUT_DIR   ->  OUT_DIR/hicolor/<N>x<N>/apps/grok-spicy.png
                                             OUT_DIR/hicolor/scalable/apps/grok-spicy.svg
 
-The source is the app's own icon set (``grok_spicy_desktop/resources/icons/app-<N>.png`` and
+The source is the app's own icon set (``resources/icons/app-<N>.png`` and
 ``app.svg``), so the menu shows the same icon as the window. If a checkout lacks those files,
 the icon is drawn here with Pillow instead (same colours as the app theme), so a build never
 ships without an icon.
@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw
 
 APP_ID = "grok-spicy"
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT / "grok_spicy_desktop" / "resources" / "icons"
+SOURCE = ROOT / "resources" / "icons"
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 

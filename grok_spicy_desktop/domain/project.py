@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from .story import StoryPlan
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def utcnow() -> datetime:

@@ -13,13 +13,18 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from .voices import DEFAULT_VOICE
+
 ASPECT_RATIOS: tuple[str, ...] = ("16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3")
 """The ratios both the image and the video API accept."""
 
-TRANSITIONS: tuple[str, ...] = ("cut", "crossfade")
+TRANSITIONS: tuple[str, ...] = ("cut", "crossfade", "continuous")
+"""``continuous``: the clip ends exactly on the next scene's keyframe (SPEC §3a)."""
 MIN_SCENE_SECONDS = 3
 MAX_SCENE_SECONDS = 15
 MAX_CHARACTERS_PER_SCENE = 3
+MAX_DIALOGUE_LINES = 2
+MAX_DIALOGUE_WORDS = 20
 
 
 def _ratio_value(text: str) -> float | None:
@@ -68,10 +73,37 @@ class Character(BaseModel):
     personality_cues: list[str] = Field(
         default_factory=list, description="3-5 adjectives describing personality and body language."
     )
+    voice: str = Field(
+        default=DEFAULT_VOICE,
+        description=(
+            "Preset voice id used every time this character speaks: one of eve (warm, bright "
+            "female), ara (soft, calm female), rex (deep male), sal (smooth, neutral), leo "
+            "(lively, youthful male). Give each speaking character a different voice."
+        ),
+    )
 
     @field_validator("name", "role", "visual_description", mode="before")
     @classmethod
     def _strip(cls, value: Any) -> str:
+        return str(value or "").strip()
+
+    @field_validator("voice", mode="before")
+    @classmethod
+    def _voice(cls, value: Any) -> str:
+        # Unknown ids are kept as written here; validation.normalize_plan and the project
+        # loader replace them with the default voice and say so.
+        return str(value or DEFAULT_VOICE).strip().lower() or DEFAULT_VOICE
+
+
+class DialogueLine(BaseModel):
+    speaker: str = Field(
+        description="Name of the speaking character; must be present in the scene."
+    )
+    line: str = Field(description="What they say: one short spoken line, at most 20 words.")
+
+    @field_validator("speaker", "line", mode="before")
+    @classmethod
+    def _strip_text(cls, value: Any) -> str:
         return str(value or "").strip()
 
 
@@ -101,7 +133,19 @@ class Scene(BaseModel):
         default=8, description="Clip length in whole seconds, 3 to 15 (8 recommended)."
     )
     transition: str = Field(
-        default="cut", description="Transition into the next scene: 'cut' or 'crossfade'."
+        default="cut",
+        description=(
+            "Transition into the next scene: 'cut', 'crossfade', or 'continuous' when the story "
+            "goes on in the same place and moment (the clip ends exactly on the next scene's "
+            "first frame)."
+        ),
+    )
+    dialogue: list[DialogueLine] = Field(
+        default_factory=list,
+        description=(
+            "0-2 short spoken lines, in speaking order, only when the story needs speech; each "
+            "speaker must be a character present in this scene, each line at most 20 words."
+        ),
     )
 
     @field_validator("duration_seconds", mode="before")
@@ -113,6 +157,8 @@ class Scene(BaseModel):
     @classmethod
     def _transition(cls, value: Any) -> str:
         text = str(value or "cut").strip().lower()
+        if "continu" in text or "seamless" in text or "match" in text:
+            return "continuous"
         return "crossfade" if ("fade" in text or "dissolve" in text) else "cut"
 
     @field_validator("characters_present", mode="before")

@@ -6,7 +6,15 @@ so the user sees what changed. It raises ``PlanError`` only when there is nothin
 
 from __future__ import annotations
 
-from .story import MAX_CHARACTERS_PER_SCENE, StoryPlan
+from .story import (
+    MAX_CHARACTERS_PER_SCENE,
+    MAX_DIALOGUE_LINES,
+    MAX_DIALOGUE_WORDS,
+    DialogueLine,
+    Scene,
+    StoryPlan,
+)
+from .voices import DEFAULT_VOICE, is_known_voice
 
 MIN_DESCRIPTION_WORDS = 80
 
@@ -44,6 +52,11 @@ def normalize_plan(plan: StoryPlan, *, max_scenes: int = 12) -> tuple[StoryPlan,
             renamed.setdefault(ch.name.casefold(), new)
             ch.name = new
         taken.add(ch.name.casefold())
+        if not is_known_voice(ch.voice):
+            warnings.append(
+                f"{ch.name}: unknown voice '{ch.voice}'; using the default voice '{DEFAULT_VOICE}'."
+            )
+            ch.voice = DEFAULT_VOICE
         words = len(ch.visual_description.split())
         if words < MIN_DESCRIPTION_WORDS:
             warnings.append(
@@ -79,9 +92,54 @@ def normalize_plan(plan: StoryPlan, *, max_scenes: int = 12) -> tuple[StoryPlan,
             )
             present = present[:MAX_CHARACTERS_PER_SCENE]
         scene.characters_present = present
+        scene.dialogue = _checked_dialogue(scene, position, canonical, warnings)
         summary_words = scene.prompt_summary.split()
         if len(summary_words) > 30:
             scene.prompt_summary = " ".join(summary_words[:30])
             warnings.append(f"Scene {position}: prompt summary shortened to 30 words.")
 
+    last = plan.scenes[-1]
+    if last.transition == "continuous":
+        last.transition = "cut"  # nothing follows the last scene to continue into
+
     return plan, warnings
+
+
+def _checked_dialogue(
+    scene: Scene, position: int, canonical: dict[str, str], warnings: list[str]
+) -> list[DialogueLine]:
+    """Speakers must be present, lines short, at most two of them: repair and report."""
+    kept: list[DialogueLine] = []
+    present = {name.casefold(): name for name in scene.characters_present}
+    for entry in scene.dialogue:
+        if not entry.line:
+            continue
+        speaker = present.get(entry.speaker.casefold())
+        if speaker is None:
+            known = canonical.get(entry.speaker.casefold())
+            if known is not None and len(scene.characters_present) < MAX_CHARACTERS_PER_SCENE:
+                scene.characters_present.append(known)
+                present[known.casefold()] = known
+                speaker = known
+                warnings.append(f"Scene {position}: {known} speaks, so was added to the scene.")
+            else:
+                warnings.append(
+                    f"Scene {position}: line by '{entry.speaker}', who is not in the scene, "
+                    "was removed."
+                )
+                continue
+        words = entry.line.split()
+        line = entry.line
+        if len(words) > MAX_DIALOGUE_WORDS:
+            line = " ".join(words[:MAX_DIALOGUE_WORDS]).rstrip(",;:") + "…"
+            warnings.append(
+                f"Scene {position}: {speaker}'s line shortened to {MAX_DIALOGUE_WORDS} words."
+            )
+        kept.append(DialogueLine(speaker=speaker, line=line))
+    if len(kept) > MAX_DIALOGUE_LINES:
+        warnings.append(
+            f"Scene {position}: at most {MAX_DIALOGUE_LINES} lines per scene; kept the first "
+            f"{MAX_DIALOGUE_LINES}."
+        )
+        kept = kept[:MAX_DIALOGUE_LINES]
+    return kept

@@ -16,6 +16,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QImage, QPainter, QPal
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
+from ..resource_files import resources_dir
+
 Scheme = Literal["light", "dark"]
 THEMES: tuple[str, ...] = ("system", "light", "dark")
 
@@ -164,7 +166,7 @@ def apply_theme(app: QApplication, theme: str | None = "system") -> Scheme:
 
 # -- icons -------------------------------------------------------------------------------------
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+RESOURCES = resources_dir()
 ICONS = RESOURCES / "icons"
 APP_ICON_SIZES: tuple[int, ...] = (16, 24, 32, 48, 64, 128, 256, 512)
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..domain.project import SCHEMA_VERSION
+from ..domain.voices import distinct_voices, is_known_voice
 from .fsutil import StorageError
 
 Step = Callable[[dict[str, Any]], dict[str, Any]]
@@ -94,8 +95,29 @@ def _v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had no voices and no dialogue: give each character a distinct preset voice.
+
+    Transitions stay as they were (``continuous`` did not exist), scenes get no dialogue, and no
+    take has a file id, so nothing that was paid for is redone.
+    """
+    out = copy.deepcopy(data)
+    plan = out.get("plan")
+    if isinstance(plan, dict):
+        characters = [c for c in plan.get("characters") or [] if isinstance(c, dict)]
+        voices = distinct_voices(len(characters))
+        for character, voice_id in zip(characters, voices, strict=True):
+            if not is_known_voice(character.get("voice")):
+                character["voice"] = voice_id
+        for scene in plan.get("scenes") or []:
+            if isinstance(scene, dict):
+                scene.setdefault("dialogue", [])
+    out["schema_version"] = 2
+    return out
+
+
 # version N -> the step that turns an N file into an N+1 file
-STEPS: dict[int, Step] = {0: _v0_to_v1}
+STEPS: dict[int, Step] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 def schema_version_of(data: dict[str, Any]) -> int:
