@@ -79,7 +79,7 @@ def test_image_to_video_start_poll_download(
     done = statuses[-1]
     assert done.state == "done" and done.progress == 1.0 and done.url
     assert done.duration == 3 and done.cost_usd == pytest.approx(0.15)
-    assert done.model == "grok-imagine-video"
+    assert done.model == "grok-imagine-video-1.5"
 
     dest = tmp_path / "videos" / "scene_1.mp4"
     assert backend.download_video(job.request_id, done, dest) == dest
