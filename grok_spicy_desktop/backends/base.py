@@ -171,6 +171,15 @@ class ScoreRequest:
     hints: dict[str, object] = field(default_factory=dict)
 
 
+VIDEO_MODEL_V15 = "grok-imagine-video-1.5"
+VIDEO_MODEL_LEGACY = "grok-imagine-video"
+
+
+def supports_pinned_frames(model: str | None) -> bool:
+    """The 1.5 family pins first/last/mid frames and takes reference images (and 1080p)."""
+    return bool(model) and "video-1.5" in str(model)
+
+
 @dataclass(frozen=True)
 class PinnedFrame:
     """An image the clip passes through exactly ``timestamp`` seconds in (0 < t < duration)."""

@@ -13,11 +13,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..base import BackendError, ErrorKind, VideoRequest
+from ..base import (
+    VIDEO_MODEL_LEGACY,
+    VIDEO_MODEL_V15,
+    BackendError,
+    ErrorKind,
+    VideoRequest,
+    supports_pinned_frames,
+)
 from .files import ImageRefs
 
-MODEL_V15 = "grok-imagine-video-1.5"
-MODEL_LEGACY = "grok-imagine-video"
+MODEL_V15 = VIDEO_MODEL_V15
+MODEL_LEGACY = VIDEO_MODEL_LEGACY
 MAX_KEYFRAMES = 4
 MAX_REFERENCE_IMAGES = 7
 MAX_REFERENCE_AUDIOS = 3
@@ -32,7 +39,7 @@ RESULT_EXPIRY_S = 7 * 24 * 3600
 
 def is_v15(model: str | None) -> bool:
     """True for the 1.5 family (pinned frames, references, 1080p)."""
-    return bool(model) and "video-1.5" in str(model)
+    return supports_pinned_frames(model)
 
 
 def names_model(text: str, model: str) -> bool:
