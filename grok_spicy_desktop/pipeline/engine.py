@@ -27,6 +27,7 @@ from .context import BudgetExceeded, RunAborted, RunContext, is_fatal
 from .keyframes import make_keyframe
 from .plan import estimate_usd, make_plan
 from .script import write_script, write_state
+from .shots import ClipLauncher
 from .videos import make_video
 
 log = logging.getLogger(__name__)
@@ -185,6 +186,11 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
                 videos_done += 1
                 progress.set("videos", videos_done / n, f"{videos_done}/{n} scene videos")
 
+        # A clip starts as soon as every keyframe it pins is final (its own; the next one's too
+        # at a continuous boundary), while later keyframes are still being made.
+        launcher = ClipLauncher(
+            plan, lambda sid: video_futures.append(video_pool.submit(video_job, sid))
+        )
         try:
             for i, scene in enumerate(plan.scenes):
                 ctx.check()
@@ -198,7 +204,8 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
                     partial(make_keyframe, ctx, plan, scene, kf),
                     partial(_emit, ctx.observer.on_keyframe, kf),
                 )
-                video_futures.append(video_pool.submit(video_job, scene.scene_id))
+                launcher.keyframe_final(scene.scene_id)
+            launcher.flush()
             progress.set("keyframes", 1.0, f"{n} keyframes")
             script = write_script(ctx.handle, project)
             ctx.observer.on_script(script)

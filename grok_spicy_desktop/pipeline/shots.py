@@ -13,6 +13,8 @@ project (``RunOptions.video_model``).
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,7 +117,17 @@ class Shot:
 def video_model(ctx: RunContext) -> str:
     """The model this project's clips use: the project's remembered choice (a fallback, or a
     project made before 1.5) or the configured default."""
-    return ctx.project.options.video_model or ctx.config.video_model
+    options = ctx.project.options
+    if options.video_model:
+        return options.video_model
+    with ctx.lock:  # a project whose clips were made before 1.5 keeps that model: same keys
+        legacy = any(
+            c.kind == "video" and c.model == VIDEO_MODEL_LEGACY and c.state in ("done", "pending")
+            for c in ctx.project.calls
+        )
+        if legacy:
+            options.video_model = VIDEO_MODEL_LEGACY
+    return options.video_model or ctx.config.video_model
 
 
 def effective_resolution(ctx: RunContext, model: str) -> str:
@@ -225,3 +237,40 @@ def start_with_fallback(ctx: RunContext, request: VideoRequest, shot: Shot | Non
     if shot is not None:
         shot.model, shot.pinned, shot.last, shot.last_scene = legacy, False, None, None
     return ctx.backend.start_video(request)
+
+
+class ClipLauncher:
+    """Starts each scene's clip as soon as all the keyframes it pins are final.
+
+    Keyframes may become final in any order (issue 18 makes them parallel): call
+    ``keyframe_final`` for each, then ``flush`` to start whatever is still waiting (a clip whose
+    next keyframe failed still gets made, joined with a cut).
+    """
+
+    def __init__(self, plan: StoryPlan, start: Callable[[int], None]) -> None:
+        self.plan = plan
+        self.start = start
+        self.final: set[int] = set()
+        self.started: set[int] = set()
+        self.lock = threading.Lock()
+
+    def keyframe_final(self, scene_id: int) -> None:
+        ready: list[int] = []
+        with self.lock:
+            self.final.add(scene_id)
+            for scene in self.plan.scenes:
+                sid = scene.scene_id
+                if sid in self.started:
+                    continue
+                if all(dep in self.final for dep in pinned_scene_ids(self.plan, scene)):
+                    self.started.add(sid)
+                    ready.append(sid)
+        for sid in ready:
+            self.start(sid)
+
+    def flush(self) -> None:
+        with self.lock:
+            waiting = [s.scene_id for s in self.plan.scenes if s.scene_id not in self.started]
+            self.started.update(waiting)
+        for sid in waiting:
+            self.start(sid)
