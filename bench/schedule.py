@@ -67,6 +67,7 @@ class StoryResult:
     scenes: int
     clip_seconds: int
     runs: list[RunResult] = field(default_factory=list)
+    transitions: list[str] = field(default_factory=list)  # the bench plan's (all cuts)
 
 
 def run_once(
@@ -157,6 +158,7 @@ def summarize(
         durations,
         assembly_s=assembly,
         character_concurrency=character_concurrency,
+        transitions=story.transitions,
     )
     original = original_schedule(lat, story.characters, durations, assembly_s=assembly)
     wall = statistics.median(walls)
