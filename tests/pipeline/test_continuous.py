@@ -17,7 +17,7 @@ from grok_spicy_desktop.domain.project import RunOptions
 from grok_spicy_desktop.media.frames import extract_first_frame, extract_last_frame
 from grok_spicy_desktop.pipeline.context import RunConfig, RunContext
 from grok_spicy_desktop.pipeline.engine import run_pipeline
-from grok_spicy_desktop.pipeline.observer import NullObserver
+from grok_spicy_desktop.pipeline.observer import null_observer
 from grok_spicy_desktop.storage.project_store import ProjectStore
 from tests.fakes import make_plan
 from tests.xai_server import XaiTestServer
@@ -63,7 +63,7 @@ def run_with(store: ProjectStore, backend, cfg: RunConfig):  # type: ignore[no-u
     handle.project.plan = continuous_plan()
     handle.project.plan_approved = True
     handle.save()
-    ctx = RunContext(handle, backend, cfg, NullObserver(), threading.Event())
+    ctx = RunContext(handle, backend, cfg, null_observer, threading.Event())
     return handle, run_pipeline(ctx)
 
 

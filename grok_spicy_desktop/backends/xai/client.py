@@ -363,7 +363,7 @@ def vision_image(refs: ImageRefs, path: Any) -> Any:
     from xai_sdk.chat import image
     from xai_sdk.proto import chat_pb2, image_pb2
 
-    file_id, uri = refs.ref(path)
+    file_id, uri = refs.ref(path, vision=True)
     if file_id:
         return chat_pb2.Content(
             image_url=image_pb2.ImageUrlContent(

@@ -17,6 +17,7 @@ sheet goes into every keyframe, check and clip of its scenes. By id it is sent o
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import threading
 import time
@@ -127,12 +128,15 @@ class FileRegistry:
                     del self._by_digest[digest]
 
     # -- uploads -----------------------------------------------------------------------------
-    def file_id(self, path: Path, data: bytes | None = None) -> str | None:
-        """The id to send for ``path`` (uploading it once), or None to send it inline."""
+    def file_id(self, path: Path, data: bytes | None = None, variant: str = "") -> str | None:
+        """The id to send for ``path`` (uploading it once), or None to send it inline.
+
+        ``data``/``variant``: upload this derived copy instead (e.g. a vision-sized frame),
+        remembered under the original's digest plus ``variant``."""
         if not self.enabled:
             return None
         path = Path(path)
-        digest = self.digest(path)
+        digest = self.digest(path) + (f":{variant}" if variant else "")
         with self._lock:
             stored = self._by_digest.get(digest)
             gate = self._uploading.setdefault(digest, threading.Lock())
@@ -147,7 +151,8 @@ class FileRegistry:
                 return stored.file_id
             payload = data if data is not None else path.read_bytes()
             try:
-                reply = self._upload(payload, f"{digest[:16]}{path.suffix.lower()}", self.expiry_s)
+                name = f"{digest[:16]}{'.jpg' if variant else path.suffix.lower()}"
+                reply = self._upload(payload, name, self.expiry_s)
             except BackendError as exc:
                 if exc.kind in (ErrorKind.PERMISSION, ErrorKind.NOT_FOUND, ErrorKind.SERVER):
                     log.warning(
@@ -171,6 +176,28 @@ class FileRegistry:
             return file_id
 
 
+VISION_MAX_SIDE = 1024
+VISION_JPEG_QUALITY = 85
+
+
+def vision_copy(path: Path) -> bytes | None:
+    """A JPEG copy at most ``VISION_MAX_SIDE`` px on its long side, or None when the image is
+    small enough to send as it is."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(path) as img:
+            if max(img.size) <= VISION_MAX_SIDE:
+                return None
+            small = ImageOps.exif_transpose(img).convert("RGB")
+    except OSError:
+        return None
+    small.thumbnail((VISION_MAX_SIDE, VISION_MAX_SIDE))
+    out = io.BytesIO()
+    small.save(out, "JPEG", quality=VISION_JPEG_QUALITY)
+    return out.getvalue()
+
+
 class ImageRefs:
     """Resolves the images of one request: a file id when the registry has (or makes) one,
     else an inline data URI. ``used`` collects the ids sent, for ``with_fresh_files``."""
@@ -180,10 +207,16 @@ class ImageRefs:
         self.inline = inline
         self.used: set[str] = set()
 
-    def ref(self, path: Path) -> tuple[str | None, str | None]:
-        """(file_id, None) or (None, data_uri)."""
+    def ref(self, path: Path, *, vision: bool = False) -> tuple[str | None, str | None]:
+        """(file_id, None) or (None, data_uri). ``vision``: a check image, sent at most
+        ``VISION_MAX_SIDE`` px on its long side (a 1080p video frame needs no more)."""
         if self.registry is not None:
-            file_id = self.registry.file_id(Path(path))
+            copy = vision_copy(Path(path)) if vision else None
+            file_id = (
+                self.registry.file_id(Path(path), copy, "vision")
+                if copy is not None
+                else self.registry.file_id(Path(path))
+            )
             if file_id:
                 self.used.add(file_id)
                 return file_id, None
