@@ -21,6 +21,7 @@ from ..domain.validation import PlanError
 from ..media.assemble import ClipSpec, assemble
 from ..media.ffmpeg import FFmpegCancelled, FFmpegError
 from ..storage.fsutil import StorageError
+from . import file_ids
 from .characters import make_character, match_references
 from .context import BudgetExceeded, RunAborted, RunContext, is_fatal
 from .events import (
@@ -160,6 +161,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         )
         ctx.emit(CostChanged(ctx.spent(), ctx.estimate_usd))
 
+        file_ids.seed(ctx)  # images uploaded in an earlier session go by id again
         _run_characters(ctx, plan, progress)
         if ctx.fatal:
             raise ctx.fatal
@@ -219,6 +221,8 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         if ctx.fatal:
             raise ctx.fatal
 
+        if file_ids.harvest(ctx):
+            ctx.save()
         outcome = _assemble(ctx, plan, progress)
     except (CancelledError, FFmpegCancelled):
         outcome = RunOutcome(

@@ -19,7 +19,7 @@ from ..domain.story import Scene, StoryPlan
 from ..media.frames import extract_first_frame, extract_last_frame
 from ..media.probe import probe
 from ..storage.fsutil import atomic_copy, unique_path
-from . import prompts
+from . import file_ids, prompts
 from .context import RunContext
 from .events import VideoStarted
 from .image_loop import score_image
@@ -395,5 +395,6 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             atomic_copy(last, folder / f"scene_{scene.scene_id}_last.jpg")
             asset.first_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_first.jpg")
             asset.last_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_last.jpg")
+    file_ids.harvest(ctx)  # ids of the sheets/keyframes this clip sent, kept with their takes
     ctx.save()
     _notify(ctx, asset)

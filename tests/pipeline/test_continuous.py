@@ -133,6 +133,11 @@ def test_xai_continuous_requests_and_seamless_joins(tmp_path: Path) -> None:
         assert len(scores) == 2 and all(s >= 0.95 for s in scores), scores
         takes = [v.selected for v in handle.project.videos]
         assert all(t is not None and t.model == "grok-imagine-video-1.5" for t in takes)
+        # the ids of the uploaded sheets and keyframes are kept with their takes
+        project = handle.project
+        assert all(a.selected.file_id for a in [*project.characters, *project.keyframes])
+        known = {f.file_id for f in server.file_store.files.values()}
+        assert {a.selected.file_id for a in project.characters} <= known
 
 
 def test_xai_refused_model_falls_back_once_and_remembers(tmp_path: Path) -> None:
