@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from ..backends.base import BackendError, ErrorKind, VideoJob, VideoRequest, VideoStatus
+from ..backends.base import BackendError, ErrorKind, VideoJob, VideoStatus
 from ..backends.retry import TRANSIENT_KINDS, call_with_retry
 from ..domain.ledger import AMBIGUOUS_SUFFIX
 from ..domain.project import CallRecord, utcnow
@@ -43,11 +43,12 @@ class AmbiguousStart(BackendError):
 
 
 def start_video(
-    ctx: RunContext, request: VideoRequest, fp: str, label: str, estimate: float
+    ctx: RunContext, start: Callable[[], VideoJob], fp: str, label: str, estimate: float
 ) -> VideoJob:
-    """``backend.start_video``; a timeout becomes a recorded ``AmbiguousStart``."""
+    """``start()`` (which calls ``backend.start_video``); a timeout becomes a recorded
+    ``AmbiguousStart``."""
     try:
-        return ctx.backend.start_video(request)
+        return start()
     except BackendError as exc:
         if exc.kind is not ErrorKind.TIMEOUT:
             raise
