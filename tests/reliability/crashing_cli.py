@@ -40,7 +40,7 @@ NTH = int(os.environ.get("GS_KILL_SAVE_NTH", "1"))
 MODE = os.environ.get("GS_KILL_MODE", "before_replace")
 _seen = 0
 _original_write = fsutil.atomic_write_bytes
-_original_replace = fsutil._replace
+_original_replace = fsutil.replace_file
 _original_atomic = fsutil._atomic_write
 
 
@@ -108,14 +108,14 @@ def _write(path: Path, data: bytes) -> None:
                 def replace_then_die(tmp: str, path: Path) -> None:
                     _die()
 
-                fsutil._replace = replace_then_die
+                fsutil.replace_file = replace_then_die
             else:
 
                 def replace_and_die(tmp: str, path: Path) -> None:
                     _original_replace(tmp, path)
                     _die()
 
-                fsutil._replace = replace_and_die
+                fsutil.replace_file = replace_and_die
     _original_write(path, data)
 
 
@@ -141,7 +141,7 @@ def _patch_ledger() -> None:
         if Path(path).name == "project.json":
             _renamed.at = time.monotonic()
 
-    fsutil._replace = replace_and_stamp
+    fsutil.replace_file = replace_and_stamp
 
     original_record = RunContext.record
     original_pending = RunContext.record_pending

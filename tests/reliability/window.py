@@ -50,6 +50,14 @@ class KillReport:
     unpersisted_at_kill: dict[str, int]  # per kind: answers billed, not in the ledger at the kill
     unavoidable: list[Repeat] = field(default_factory=list)
     avoidable: list[Repeat] = field(default_factory=list)
+    lost_in_window: Counter[str] = field(default_factory=Counter)  # may be paid again
+
+    def may_pay_again(self) -> Counter[str]:
+        """Per kind, how many paid calls on resume the kill window excuses."""
+        excused = Counter(r.rpc for r in self.unavoidable)
+        return Counter(
+            {k: max(excused[k], self.lost_in_window[k]) for k in excused | self.lost_in_window}
+        )
 
     def __str__(self) -> str:
         def fmt(items: list[Repeat]) -> str:
@@ -58,7 +66,8 @@ class KillReport:
             )
 
         return (
-            f"unpersisted at the kill: {self.unpersisted_at_kill}; unavoidable repeats "
+            f"unpersisted at the kill: {self.unpersisted_at_kill} (within the window: "
+            f"{dict(self.lost_in_window)}); unavoidable repeats "
             f"(<= {KILL_WINDOW_S * 1000:.0f} ms): [{fmt(self.unavoidable)}]; "
             f"repeats that are the app's fault: [{fmt(self.avoidable)}]"
         )
@@ -88,6 +97,18 @@ def judge(
     before = Counter(PAID_RPCS[rpc] for (rpc, _b), t in paid_log if t <= killed_at)
     unpersisted = {k: n - persisted.get(k, 0) for k, n in before.items() if n > persisted.get(k, 0)}
     report = KillReport(unpersisted_at_kill=unpersisted)
+    # The answers lost at the kill are the most recent ones of their kind (the ledger is written
+    # in the order answers arrive): each must have been sent within the window, or the app kept
+    # an answer unpersisted for longer than it should. Each may be paid again on resume, even
+    # with a slightly different request (so it is not always a byte-identical repeat).
+    for kind, n in unpersisted.items():
+        sent = sorted(t for (rpc, _b), t in paid_log if PAID_RPCS[rpc] == kind and t <= killed_at)
+        for t in sent[-n:]:
+            lost = Repeat(kind, killed_at - t)
+            if killed_at - t <= KILL_WINDOW_S:
+                report.lost_in_window[kind] += 1
+            else:
+                report.avoidable.append(lost)
     first_sent: dict[tuple[str, bytes], float] = {}
     for item, sent in paid_log:
         if item not in first_sent:
