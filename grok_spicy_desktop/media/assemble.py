@@ -254,7 +254,8 @@ def assemble(
     width, height = target_size(aspect_ratio, resolution)
     infos = [_probe_clip(clip, i) for i, clip in enumerate(clips)]
     transitions = [clip.transition for clip in clips]
-    crossfades = any(t == "crossfade" for t in transitions[:-1])
+    # cross-fades and continuous joins (dropping a duplicated frame) need the one-pass graph
+    crossfades = any(t in ("crossfade", "continuous") for t in transitions[:-1])
     check_cancel(cancel)
     try:
         with work_folder(work_dir) as folder:

@@ -59,7 +59,7 @@ class RunConfig:
     chat_model: str = "grok-4.20-non-reasoning"
     vision_model: str = "grok-4.3"
     image_model: str = "grok-imagine-image"
-    video_model: str = "grok-imagine-video"
+    video_model: str = "grok-imagine-video-1.5"
     prices: Prices = field(default_factory=Prices)
 
     @classmethod
