@@ -17,15 +17,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .domain.project import RunStatus
 from .domain.rules import MAX_REFERENCES
 
 EXIT_OK, EXIT_USAGE, EXIT_GAPS, EXIT_FAILED, EXIT_CANCELLED = 0, 2, 3, 4, 130
 OUTCOME_EXIT = {
-    "complete": EXIT_OK,
-    "complete_with_gaps": EXIT_GAPS,
-    "failed": EXIT_FAILED,
-    "cancelled": EXIT_CANCELLED,
-    "paused": EXIT_OK,
+    RunStatus.COMPLETE: EXIT_OK,
+    RunStatus.COMPLETE_WITH_GAPS: EXIT_GAPS,
+    RunStatus.FAILED: EXIT_FAILED,
+    RunStatus.CANCELLED: EXIT_CANCELLED,
+    RunStatus.PAUSED: EXIT_OK,
 }
 SAMPLE_CONCEPT = (
     "A shy robot gardener named Pip and a curious fox named Juniper discover a glowing seed "
@@ -171,9 +172,9 @@ def _run_session(session, cancel: threading.Event) -> int:  # type: ignore[no-un
     with TerminalObserver(session.project.name, sys.stderr) as observer:
         outcome = session.run(observer, cancel, stop_after_plan=False)
     code = OUTCOME_EXIT.get(outcome.status, EXIT_FAILED)
-    if outcome.status in ("complete", "complete_with_gaps") and outcome.final_video:
+    if outcome.status.finished and outcome.final_video:
         final = session.path / outcome.final_video
-        if outcome.status == "complete_with_gaps":
+        if outcome.status == RunStatus.COMPLETE_WITH_GAPS:
             print(f"Completed with gaps: {outcome.message}", file=sys.stderr)
         print(f"Project: {session.path}", file=sys.stderr)
         print(str(final.resolve()))
