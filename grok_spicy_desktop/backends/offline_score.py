@@ -10,6 +10,11 @@ Two checks, both on small (128 px) copies so a score costs milliseconds:
 
 Both are multiplied by a "naturalness" factor, because random noise contains every colour but
 is not a picture of anybody. Nothing here is told the expected answer: a wrong image scores low.
+
+When the pictures are the offline renderer's own, the structural check (``offline_art.structure``)
+also compares the parts the sheet placed (head, body, limbs...) and the silhouette, and the lower
+score wins: a keyframe whose figure lost its head, or shows another character, or the right shape
+in swapped colours, is retaken. A sheet drawn as another kind than its description fails too.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from pathlib import Path
 from PIL import Image, ImageChops, ImageStat
 
 from ..domain.story import ConsistencyScore
+from .offline_art.structure import check_figure, check_sheet_kind
 from .offline_draw import foreground_mask, largest_component, load_rgb
+from .offline_story.cast import creature_look, kind_in_text
 from .offline_traits import COLOURS, RGB, named_colours
 
 SMALL = 128
@@ -127,6 +134,29 @@ def match_description(candidate: Image.Image, text: str) -> tuple[float | None, 
     return got / total, issues
 
 
+def match_creature(candidate: Image.Image, text: str) -> tuple[float | None, list[str]]:
+    """For a non-person description: its main and second colours must show on the figure."""
+    kind = kind_in_text(text)
+    if kind is None or kind.plan == "person":
+        return None, []
+    look = creature_look(text, kind)
+    figure = foreground_mask(candidate)
+    got, issues = 0.0, []
+    for part, need in (("main", 0.02), ("second", 0.004)):
+        colour = getattr(look, part)
+        presence = min(
+            1.0, coverage(candidate, COLOURS.get(colour, (128, 128, 128)), figure) / need
+        )
+        got += presence / 2
+        if presence < 0.5:
+            issues.append(f"the {kind.key} should show {colour}, but that colour is barely visible")
+    return got, issues
+
+
+def _description(instructions: str) -> str:
+    return instructions.split("Description:", 1)[-1]
+
+
 def score_images(
     instructions: str,
     images: Sequence[Path],
@@ -136,7 +166,8 @@ def score_images(
     """Score image 1 against images 2+ (or against the instructions when there are none)."""
     if not images:
         return ConsistencyScore(overall_score=0.0, issues=["no image to score"])
-    candidate = small(load_rgb(images[0]))
+    full = load_rgb(images[0])
+    candidate = small(full)
     nat = naturalness(candidate)
     per: dict[str, float] = {}
     issues: list[str] = []
@@ -146,15 +177,29 @@ def score_images(
     if refs:
         for i, ref in enumerate(refs):
             name = str(names[i]) if i < len(names) and names[i] else f"reference {i + 2}"
-            value, missing = match_reference(candidate, small(load_rgb(ref)))
-            per[name] = round(value * nat, 3)
+            ref_full = load_rgb(ref)
+            value, missing = match_reference(candidate, small(ref_full))
             if missing:
                 issues.append(f"{name}: missing colours from the reference ({', '.join(missing)})")
+            structural = check_figure(full, ref_full, name)
+            if structural is not None:
+                value = min(value, structural[0])
+                issues += structural[1]
+            per[name] = round(value * nat, 3)
     else:
-        found_value, found = match_description(candidate, instructions)
+        text = _description(instructions)
+        found_value, found = match_description(candidate, text)
+        creature_value, creature_issues = match_creature(candidate, text)
+        if creature_value is not None:
+            found_value, found = creature_value, creature_issues
         value = PASS if found_value is None else found_value
         if found_value is None:  # the text names no colours: nothing checkable, do not fail it
             issues.append("the description names no colours to check")
+        kind = kind_in_text(text)
+        sheet = check_sheet_kind(full, kind.key if kind else None, subject)
+        if sheet is not None:
+            value = min(value, sheet[0])
+            found += sheet[1]
         per[subject] = round(value * nat, 3)
         issues += found
     overall = round(min(per.values()), 3)

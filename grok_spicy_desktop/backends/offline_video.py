@@ -104,13 +104,19 @@ def _audio_sources(prompt: str, seconds: float) -> tuple[list[str], str]:
 
 
 def still_to_clip_args(
-    image: Path, out: Path, prompt: str, seconds: float, size: tuple[int, int]
+    image: Path, out: Path, prompt: str, seconds: float, size: tuple[int, int], take: int = 0
 ) -> list[str]:
-    """Image-to-video: a ``seconds`` long H.264/AAC clip with the prompt's camera move."""
+    """Image-to-video: a ``seconds`` long H.264/AAC clip with the prompt's camera move.
+
+    A regenerated take (``take`` > 0) moves the camera another way, so it never repeats the clip.
+    """
     w, h = size
     frames = round(seconds * FPS)
     ow, oh = _even(w * OVERSCAN), _even(h * OVERSCAN)
     move = camera_motion(prompt)
+    if take:
+        moves = [m for m, _ in _CAMERA_WORDS if m != move]
+        move = moves[(take - 1 + stable_hash(prompt)) % len(moves)]
     audio_in, audio_graph = _audio_sources(prompt, seconds)
     graph = (
         f"[0:v]scale={ow}:{oh}:force_original_aspect_ratio=increase,crop={ow}:{oh},"

@@ -93,6 +93,7 @@ def video_call(
                 "style": plan.style,
                 "palette": plan.color_palette,
                 "kind": "video" if image else "correction",
+                "take": asset.regen,  # the offline renderer varies a regenerated take
             },
         )
         job = ctx.backend.start_video(req)
