@@ -126,7 +126,7 @@ def _places(concept: Concept, cast: list[Member]) -> list[Place]:
     if concept.places:
         return concept.places
     key = _home(cast[0].kind)
-    phrase = {"underwater": "the deep blue sea", "sky": "the open sky"}.get(key, f"the {key}")
+    phrase = {"underwater": "the deep sea", "sky": "the open sky"}.get(key, f"the {key}")
     if concept.season and key not in ("underwater", "space", "sky"):
         phrase = phrase.replace("the ", f"the {concept.season} ", 1)
     return [Place(key, phrase)]

@@ -64,6 +64,11 @@ PLACE_PREPS = frozenset(
     ]
 )
 CLAUSE_END = frozenset(".;!?")
+THING_ADJECTIVES = frozenset(
+    "glowing golden silver shiny broken rusty wooden hidden secret new ancient old big small "
+    "tiny huge giant mechanical clockwork magic magical enchanted mysterious".split()
+)
+"""Adjectives that describe a thing; any other ('a lost star', 'a lonely lamp') makes it a character."""
 CONNECTORS = frozenset(
     ["while", "when", "but", "then", "because", "until", "as", "after", "before", "so", "although"]
 )
@@ -173,7 +178,9 @@ class _Reader:
         j = i
         while j < len(self.toks) and self.toks[j].low not in CLAUSE_END | {","}:
             tok = self.toks[j]
-            if words and not _is_namelike(tok, self.v):
+            if words and not (tok.text[:1].isupper() or _is_namelike(tok, self.v)):
+                break
+            if words and (tok.low in ARTICLES or tok.low in self.v.kind_words):
                 break
             if tok.low in ("and", "who", "with"):
                 break
@@ -190,8 +197,10 @@ class _Reader:
         while i < len(self.toks):
             i = self.step(i)
         for idx, member in enumerate(self.c.cast):
-            if member.kind.plan == "object" and not self.is_subject(idx) and len(self.c.cast) > 1:
-                member.name = ""  # a prop, not a character
+            alive = any(a not in THING_ADJECTIVES for a in member.adjectives) or member.named
+            if member.kind.plan == "object" and not (alive or self.is_subject(idx)):
+                if len(self.c.cast) > 1:
+                    member.name = ""  # a prop ("a glowing seed"), not a character
         props = [m for m in self.c.cast if not m.name]
         self.c.props = [f"the {m.kind.key}" for m in props]
         if props:
@@ -224,7 +233,7 @@ class _Reader:
         if low in v.speech:
             self.c.speech = True
         number = v.numbers.get(low) or (int(low) if low.isdigit() and 1 < int(low) < 13 else None)
-        if number and not (low in ("school", "band", "pack") and self.prev_low(i) in ARTICLES):
+        if number and not (low == "school" and self.prev_low(i) in ARTICLES):
             self.pending_count = number
             return i + 1
         colour = self.colour_at(i)
@@ -265,6 +274,9 @@ class _Reader:
             return self.name(i)
         nxt = self.toks[i + 1].low if i + 1 < len(self.toks) else ""
         unknown = low not in v.not_names and low not in v.verb_forms and len(low) > 2
+        if nxt in v.kind_words and after_article:
+            self.pending_adj.append(low)  # "a steam train": the word describes the next one
+            return i + 1
         if unknown and after_article and (nxt in v.verb_forms or nxt in ("and", "who")):
             member = Member(tok.text.capitalize(), GENERIC_KIND, self.pending_adj)
             self.mention(self.add_member(member, self.pending_count or 1))
@@ -283,7 +295,7 @@ class _Reader:
         phrase = " ".join([*words, *(t.text for t in self.toks[i : i + hit[1]])])
         if key not in {p.key for p in self.c.places}:
             proper = self.toks[i].text[:1].isupper() and self.prev_low(i) not in ARTICLES
-            article = "" if proper or (self.prev_low(i) == "the" and not words) else "the "
+            article = "" if proper else "the "
             self.c.places.append(Place(key, f"{article}{phrase}".strip()))
         self.pending_adj, self.pending_colour, self.pending_count = [], None, None
         return i + hit[1]

@@ -52,6 +52,7 @@ LINES = {
 }
 AUX_VERBS = frozenset(("decide", "try", "hope", "wish", "learn", "prepare", "begin", "want"))
 SAY_TO = frozenset(("say", "talk", "whisper", "shout", "sing", "call", "answer", "wave"))
+PREPOSITIONS = frozenset(("for", "at", "with", "after", "into", "to", "from", "around"))
 REPLIES = ("Right behind you!", "I am coming!", "Wow, look at that!", "Thank you, friend.")
 
 
@@ -134,6 +135,8 @@ class _Story:
         elif obj and a.verb in SAY_TO:
             obj = f"to {obj}"
             form = {"say": "speak", "says": "speaks"}.get(form, form)
+        elif obj and words and words[0].lower() in PREPOSITIONS:
+            obj = f"{words[0].lower()} {obj}"  # "search for the lost star"
         text = f"{subj} {form} {obj}{tail}".replace("  ", " ").strip()
         return f"{_cap(text)} {place}." if place.split()[-1] not in text else f"{_cap(text)}."
 
