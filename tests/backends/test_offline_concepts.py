@@ -46,9 +46,7 @@ def test_concept_corpus_hit_rates() -> None:
         pool = _kinds(plan)
         for name, kind in chars:
             char_total += 1
-            hit = next(
-                (g for g in pool if g[1] == kind and (name is None or g[0] == name)), None
-            )
+            hit = next((g for g in pool if g[1] == kind and (name is None or g[0] == name)), None)
             if hit is None:
                 misses.append(f"{concept}: {name or kind}")
             else:
@@ -85,7 +83,9 @@ def test_lantern_fish_story_is_underwater_not_a_living_room() -> None:
     ("aspect", "style", "count"), [("9:16", "Watercolour", 5), ("1:1", None, 1), ("4:3", "Noir", 8)]
 )
 def test_keeps_aspect_style_and_scene_count(aspect: str, style: str | None, count: int) -> None:
-    request = PlanRequest("Two robots explore Mars", style=style, scene_count=count, aspect_ratio=aspect)
+    request = PlanRequest(
+        "Two robots explore Mars", style=style, scene_count=count, aspect_ratio=aspect
+    )
     plan = story_plan(request).plan
     assert plan.aspect_ratio == aspect and len(plan.scenes) == count
     if style:

@@ -22,14 +22,21 @@ def _plan(backend: OfflineBackend, concept: str = FOX_OWL) -> StoryPlan:
     return backend.plan_story(PlanRequest(concept, scene_count=3)).value
 
 
-def _sheet(backend: OfflineBackend, ch: Character, tmp: Path, take: int = 0, refs: list[Path] | None = None) -> Path:  # fmt: skip
+def _sheet(
+    backend: OfflineBackend, ch: Character, tmp: Path, take: int = 0, refs: list[Path] | None = None
+) -> Path:
     result = backend.generate_image(
         ImageRequest(
             prompt=ch.visual_description,
             references=refs or [],
             aspect_ratio="16:9",
             label=f"character:{ch.name}",
-            hints={"kind": "character", "name": ch.name, "description": ch.visual_description, "take": take},  # fmt: skip
+            hints={
+                "kind": "character",
+                "name": ch.name,
+                "description": ch.visual_description,
+                "take": take,
+            },
         )
     )
     path = tmp / f"{ch.name}_{take}.png"
@@ -37,7 +44,14 @@ def _sheet(backend: OfflineBackend, ch: Character, tmp: Path, take: int = 0, ref
     return path
 
 
-def _keyframe(backend: OfflineBackend, plan: StoryPlan, sheets: list[Path], names: list[str], tmp: Path, take: int = 0) -> Path:  # fmt: skip
+def _keyframe(
+    backend: OfflineBackend,
+    plan: StoryPlan,
+    sheets: list[Path],
+    names: list[str],
+    tmp: Path,
+    take: int = 0,
+) -> Path:
     scene = plan.scenes[0]
     result = backend.generate_image(
         ImageRequest(
@@ -45,7 +59,12 @@ def _keyframe(backend: OfflineBackend, plan: StoryPlan, sheets: list[Path], name
             references=sheets,
             aspect_ratio="16:9",
             label=f"keyframe:{scene.scene_id}",
-            hints={"kind": "keyframe", "scene": scene.model_dump(), "characters": names, "take": take},  # fmt: skip
+            hints={
+                "kind": "keyframe",
+                "scene": scene.model_dump(),
+                "characters": names,
+                "take": take,
+            },
         )
     )
     path = tmp / f"kf_{take}_{'_'.join(names)}.png"
@@ -53,8 +72,12 @@ def _keyframe(backend: OfflineBackend, plan: StoryPlan, sheets: list[Path], name
     return path
 
 
-def _score(backend: OfflineBackend, images: list[Path], names: list[str], text: str = "check") -> tuple[float, list[str]]:  # fmt: skip
-    res = backend.score(ScoreRequest(text, images, hints={"characters": names, "name": names[0] if names else "x"})).value  # fmt: skip
+def _score(
+    backend: OfflineBackend, images: list[Path], names: list[str], text: str = "check"
+) -> tuple[float, list[str]]:
+    res = backend.score(
+        ScoreRequest(text, images, hints={"characters": names, "name": names[0] if names else "x"})
+    ).value
     return res.overall_score, res.issues
 
 
@@ -133,7 +156,12 @@ def test_structure_catches_missing_head_wrong_kind_and_swapped_colours(tmp_path:
     hx0, hx1 = x0 + (head[1] - bx0) * sx, x0 + (head[3] - bx0) * sx
     if meta["figures"][0]["flip"]:
         hx0, hx1 = x1 - (hx1 - x0), x1 - (hx0 - x0)
-    box = (round(hx0) - 4, round(y0 + (head[2] - by0) * sy) - 4, round(hx1) + 4, round(y0 + (head[4] - by0) * sy) + 4)  # fmt: skip
+    box = (
+        round(hx0) - 4,
+        round(y0 + (head[2] - by0) * sy) - 4,
+        round(hx1) + 4,
+        round(y0 + (head[4] - by0) * sy) + 4,
+    )
     headless = img.copy()
     headless.paste(Image.new("RGB", (box[2] - box[0], box[3] - box[1]), (140, 180, 220)), box[:2])
     path = tmp_path / "fox_headless.png"

@@ -65,8 +65,31 @@ PLACE_PREPS = frozenset(
 )
 CLAUSE_END = frozenset(".;!?")
 THING_ADJECTIVES = frozenset(
-    "glowing golden silver shiny broken rusty wooden hidden secret new ancient old big small "
-    "tiny huge giant mechanical clockwork magic magical enchanted mysterious".split()
+    [
+        "glowing",
+        "golden",
+        "silver",
+        "shiny",
+        "broken",
+        "rusty",
+        "wooden",
+        "hidden",
+        "secret",
+        "new",
+        "ancient",
+        "old",
+        "big",
+        "small",
+        "tiny",
+        "huge",
+        "giant",
+        "mechanical",
+        "clockwork",
+        "magic",
+        "magical",
+        "enchanted",
+        "mysterious",
+    ]
 )
 """Adjectives that describe a thing; any other ('a lost star', 'a lonely lamp') makes it a character."""
 CONNECTORS = frozenset(
@@ -198,9 +221,9 @@ class _Reader:
             i = self.step(i)
         for idx, member in enumerate(self.c.cast):
             alive = any(a not in THING_ADJECTIVES for a in member.adjectives) or member.named
-            if member.kind.plan == "object" and not (alive or self.is_subject(idx)):
-                if len(self.c.cast) > 1:
-                    member.name = ""  # a prop ("a glowing seed"), not a character
+            prop = member.kind.plan == "object" and not (alive or self.is_subject(idx))
+            if prop and len(self.c.cast) > 1:
+                member.name = ""  # a prop ("a glowing seed"), not a character
         props = [m for m in self.c.cast if not m.name]
         self.c.props = [f"the {m.kind.key}" for m in props]
         if props:
