@@ -9,6 +9,85 @@ from .vocab import Kind, vocab
 
 READ_LIMIT = 600  # characters of a long concept that are read (the rest is noted, not parsed)
 
+ARTICLES = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "his",
+        "her",
+        "their",
+        "its",
+        "my",
+        "our",
+        "your",
+        "this",
+        "that",
+        "some",
+        "one",
+    ]
+)
+PLACE_PREPS = frozenset(
+    [
+        "in",
+        "into",
+        "inside",
+        "on",
+        "onto",
+        "at",
+        "near",
+        "through",
+        "across",
+        "under",
+        "over",
+        "beneath",
+        "above",
+        "to",
+        "from",
+        "around",
+        "toward",
+        "towards",
+        "past",
+        "along",
+        "within",
+        "beyond",
+        "by",
+    ]
+)
+CLAUSE_END = frozenset(".;!?")
+THING_ADJECTIVES = frozenset(
+    [
+        "glowing",
+        "golden",
+        "silver",
+        "shiny",
+        "broken",
+        "rusty",
+        "wooden",
+        "hidden",
+        "secret",
+        "new",
+        "ancient",
+        "old",
+        "big",
+        "small",
+        "tiny",
+        "huge",
+        "giant",
+        "mechanical",
+        "clockwork",
+        "magic",
+        "magical",
+        "enchanted",
+        "mysterious",
+    ]
+)
+"""Adjectives that describe a thing; any other ('a lost star', 'a lonely lamp') makes it a character."""
+CONNECTORS = frozenset(
+    ["while", "when", "but", "then", "because", "until", "as", "after", "before", "so", "although"]
+)
+NAME_LINKS = frozenset(("named", "called", "nicknamed"))
+
 
 @dataclass
 class Member:

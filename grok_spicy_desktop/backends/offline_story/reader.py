@@ -15,87 +15,23 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..offline_traits import COLOURS
-from .concept import Action, Concept, Member, Place, conditions, extract_quotes, trim_concept
+from .concept import (
+    ARTICLES,
+    CLAUSE_END,
+    CONNECTORS,
+    NAME_LINKS,
+    PLACE_PREPS,
+    THING_ADJECTIVES,
+    Action,
+    Concept,
+    Member,
+    Place,
+    conditions,
+    extract_quotes,
+    trim_concept,
+)
 from .vocab import GENERIC_KIND, Vocab, vocab
 
-ARTICLES = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "his",
-        "her",
-        "their",
-        "its",
-        "my",
-        "our",
-        "your",
-        "this",
-        "that",
-        "some",
-        "one",
-    ]
-)
-PLACE_PREPS = frozenset(
-    [
-        "in",
-        "into",
-        "inside",
-        "on",
-        "onto",
-        "at",
-        "near",
-        "through",
-        "across",
-        "under",
-        "over",
-        "beneath",
-        "above",
-        "to",
-        "from",
-        "around",
-        "toward",
-        "towards",
-        "past",
-        "along",
-        "within",
-        "beyond",
-        "by",
-    ]
-)
-CLAUSE_END = frozenset(".;!?")
-THING_ADJECTIVES = frozenset(
-    [
-        "glowing",
-        "golden",
-        "silver",
-        "shiny",
-        "broken",
-        "rusty",
-        "wooden",
-        "hidden",
-        "secret",
-        "new",
-        "ancient",
-        "old",
-        "big",
-        "small",
-        "tiny",
-        "huge",
-        "giant",
-        "mechanical",
-        "clockwork",
-        "magic",
-        "magical",
-        "enchanted",
-        "mysterious",
-    ]
-)
-"""Adjectives that describe a thing; any other ('a lost star', 'a lonely lamp') makes it a character."""
-CONNECTORS = frozenset(
-    ["while", "when", "but", "then", "because", "until", "as", "after", "before", "so", "although"]
-)
-NAME_LINKS = frozenset(("named", "called", "nicknamed"))
 _COLOUR_WORDS = sorted(COLOURS, key=len, reverse=True)
 
 
