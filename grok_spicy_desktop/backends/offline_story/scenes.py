@@ -165,7 +165,9 @@ class _Story:
         unseen = [i for i in range(len(self.cast)) if i not in self.shown]
         rest = [i for i in range(len(self.cast)) if i not in unseen]
         order = lead + obj + [i for i in group if i in unseen] + [i for i in group if i in rest]
-        if beat.kind in ("together", "end", "journey", "obstacle", "intro"):
+        if beat.kind == "intro":  # what the first verb is about is met later, not here
+            order += [i for i in unseen if i != a.obj]
+        elif beat.kind in ("together", "end", "journey", "obstacle"):
             order += unseen
         if beat.kind in ("together", "end") or (beat.kind == "intro" and len(order) == 1):
             order += rest
