@@ -40,7 +40,7 @@ CONCEPTS: list[Expected] = [
     ("An android named Unit Seven learns to paint in a quiet library", [("Unit Seven", "android")], ["library"]),
     # fantasy creatures
     ("A shy dragon befriends a knight in the ruins of an old castle", [(None, "dragon"), (None, "knight")], ["castle"]),
-    ("A unicorn and a fairy search for a lost star in fairyland", [(None, "unicorn"), (None, "fairy"), (None, "star")], ["fairyland"]),
+    ("A unicorn and a fairy search for a lost star in fairyland", [(None, "unicorn"), (None, "fairy")], ["fairyland"]),
     ("A grumpy troll guards a bridge over a rushing river", [(None, "troll")], ["river"]),
     ("A friendly ghost haunts an old library and helps children read", [(None, "ghost"), (None, "child")], ["library"]),
     ("A snowman comes to life on a winter night and dances with a reindeer", [(None, "snowman"), (None, "reindeer")], []),

@@ -55,34 +55,35 @@ PLACE_PREPS = frozenset(
     ]
 )
 CLAUSE_END = frozenset(".;!?")
-THING_ADJECTIVES = frozenset(
+ALIVE_ADJECTIVES = frozenset(
     [
-        "glowing",
-        "golden",
-        "silver",
-        "shiny",
-        "broken",
-        "rusty",
-        "wooden",
-        "hidden",
-        "secret",
-        "new",
-        "ancient",
-        "old",
-        "big",
-        "small",
-        "tiny",
-        "huge",
-        "giant",
-        "mechanical",
-        "clockwork",
-        "magic",
-        "magical",
-        "enchanted",
-        "mysterious",
+        "lonely",
+        "friendly",
+        "brave",
+        "shy",
+        "curious",
+        "wise",
+        "grumpy",
+        "sleepy",
+        "happy",
+        "sad",
+        "talking",
+        "singing",
+        "dancing",
+        "cheerful",
+        "clever",
+        "kind",
+        "proud",
+        "timid",
+        "bold",
+        "clumsy",
+        "mischievous",
+        "playful",
+        "hungry",
+        "scared",
     ]
 )
-"""Adjectives that describe a thing; any other ('a lost star', 'a lonely lamp') makes it a character."""
+"""A thing described like this ('a lonely lighthouse') is a character; otherwise it is a prop."""
 CONNECTORS = frozenset(
     ["while", "when", "but", "then", "because", "until", "as", "after", "before", "so", "although"]
 )

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 from ..offline_traits import COLOURS
 from .concept import (
+    ALIVE_ADJECTIVES,
     ARTICLES,
     CLAUSE_END,
     CONNECTORS,
     NAME_LINKS,
     PLACE_PREPS,
-    THING_ADJECTIVES,
     Action,
     Concept,
     Member,
@@ -156,7 +156,7 @@ class _Reader:
         while i < len(self.toks):
             i = self.step(i)
         for idx, member in enumerate(self.c.cast):
-            alive = any(a not in THING_ADJECTIVES for a in member.adjectives) or member.named
+            alive = any(a in ALIVE_ADJECTIVES for a in member.adjectives) or member.named
             prop = member.kind.plan == "object" and not (alive or self.is_subject(idx))
             if prop and len(self.c.cast) > 1:
                 member.name = ""  # a prop ("a glowing seed"), not a character
