@@ -9,14 +9,21 @@ Hints the renderer reads from ``ImageRequest.hints`` (all optional; the xAI back
   label prefix (``"character:Mara"``, ``"keyframe:2"``, ``"fix:..."``), else from the references
   (none -> character, one with no aspect ratio -> fix, otherwise keyframe).
 * character: ``name``, ``description`` (the frozen visual description; ``character`` is accepted
-  as an alias), ``role``. References, if any, are the user's photos: the portrait is stylized
-  from the first one.
+  as an alias), ``role``. The kind named in the description (a fox, a robot, a submarine...)
+  picks the drawing (``offline_art``). References, if any, are the user's photos: a person's
+  portrait takes its colours and face from the first one.
 * keyframe: ``characters`` (names in the same order as the first references; further references,
   such as the previous keyframe, are not composited), ``title``, ``setting``, ``mood``,
   ``palette``; or ``scene``: a dict with those keys, or a setting string.
+* ``take`` (any image or video): 0 for the first take, 1, 2... after "Regenerate": the pose,
+  framing and camera move change, the character does not.
 
-``ScoreRequest.hints``: ``characters`` (names of images 2+, in order) or ``name`` (the subject of
-a description-only check). ``VideoRequest.hints`` are not needed.
+Drawings carry their parts and silhouette in a PNG text chunk, which keyframes cut by and the
+structural check reads. ``ScoreRequest.hints``: ``characters`` (names of images 2+, in order)
+or ``name`` (the subject of a description-only check).
+
+The planner (``offline_story``) reads the concept's characters, places, time and verbs from a
+curated vocabulary in ``resources/offline/``; what it could not honour comes back as notices.
 
 Moderation is simulated: a prompt containing ``#blocked`` is refused until ``reword`` removes it;
 ``#alwaysblocked`` is never removed.

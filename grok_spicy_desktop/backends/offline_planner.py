@@ -75,13 +75,15 @@ def settings_in(text: str, *, last_first: bool = False) -> list[SettingDef]:
     """
     v = vocab()
     low = " " + re.sub(r"[^\w' -]+", " ", text.lower()) + " "
-    hits: list[tuple[int, int, SettingDef]] = []
+    spans: list[tuple[int, int, SettingDef]] = []
     for word, key in v.setting_words.items():
         pos = low.find(f" {word} ")
         if pos >= 0:
-            hits.append((pos, -len(word), v.settings[key]))
+            spans.append((pos, pos + len(word) + 1, v.settings[key]))
+    # a phrase inside a longer one does not count ("sea" in "the deep sea")
+    hits = [h for h in spans if not any(o[0] <= h[0] and h[1] <= o[1] and o != h for o in spans)]
     found: list[SettingDef] = []
-    for _, _, setting in sorted(hits, key=lambda h: (-h[0] if last_first else h[0], h[1])):
+    for _, _, setting in sorted(hits, key=lambda h: -h[0] if last_first else h[0]):
         if setting not in found:
             found.append(setting)
     return found or [v.settings["meadow"]]

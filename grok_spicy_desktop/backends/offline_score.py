@@ -25,6 +25,7 @@ from pathlib import Path
 from PIL import Image, ImageChops, ImageStat
 
 from ..domain.story import ConsistencyScore
+from .offline_art.canvas import mask_from_text, read_meta
 from .offline_art.structure import check_figure, check_sheet_kind
 from .offline_draw import foreground_mask, largest_component, load_rgb
 from .offline_story.cast import creature_look, kind_in_text
@@ -34,7 +35,7 @@ SMALL = 128
 TOLERANCE = 36  # max per-channel difference for "the same colour"
 PASS = 0.8
 # Share of the whole image a named part must cover to count as clearly visible.
-PART_MIN_SHARE = {"hair": 0.0015, "top": 0.008, "bottom": 0.003}
+PART_MIN_SHARE = {"hair": 0.0008, "top": 0.008, "bottom": 0.003}
 PART_WEIGHT = {"hair": 0.35, "top": 0.35, "bottom": 0.3}
 
 
@@ -69,9 +70,20 @@ def naturalness(img: Image.Image) -> float:
     return max(0.0, min(1.0, 1.0 - (rough - 18.0) / 25.0))
 
 
-def figure_palette(img: Image.Image) -> tuple[list[tuple[RGB, float]], float]:
-    """Up to 8 (colour, weight) pairs covering the figure, and the figure's share of the image."""
-    blob, share = largest_component(foreground_mask(img))
+def figure_palette(
+    img: Image.Image, silhouette: Image.Image | None = None
+) -> tuple[list[tuple[RGB, float]], float]:
+    """Up to 8 (colour, weight) pairs covering the figure, and the figure's share of the image.
+
+    ``silhouette``: the figure's mask when the drawing recorded it, else it is guessed.
+    """
+    if silhouette is not None:
+        blob = silhouette.resize(img.size, Image.Resampling.NEAREST).point(
+            lambda v: 255 if v > 127 else 0
+        )
+        share = blob.histogram()[255] / (img.width * img.height)
+    else:
+        blob, share = largest_component(foreground_mask(img))
     if not 0.02 <= share <= 0.85:
         blob, share = Image.new("L", img.size, 255), 1.0
     bins: dict[tuple[int, int, int], list[int]] = {}
@@ -102,9 +114,11 @@ def colour_name(rgb: RGB) -> str:
     )
 
 
-def match_reference(candidate: Image.Image, reference: Image.Image) -> tuple[float, list[str]]:
+def match_reference(
+    candidate: Image.Image, reference: Image.Image, silhouette: Image.Image | None = None
+) -> tuple[float, list[str]]:
     """How much of the reference figure's palette the candidate shows, and what is missing."""
-    palette, share = figure_palette(reference)
+    palette, share = figure_palette(reference, silhouette)
     if not palette:
         return 0.0, ["the reference image is empty"]
     got, missing = 0.0, []
@@ -135,22 +149,20 @@ def match_description(candidate: Image.Image, text: str) -> tuple[float | None, 
 
 
 def match_creature(candidate: Image.Image, text: str) -> tuple[float | None, list[str]]:
-    """For a non-person description: its main and second colours must show on the figure."""
+    """For a non-person description: its main colour must show on the figure."""
     kind = kind_in_text(text)
     if kind is None or kind.plan == "person":
         return None, []
     look = creature_look(text, kind)
     figure = foreground_mask(candidate)
-    got, issues = 0.0, []
-    for part, need in (("main", 0.02), ("second", 0.004)):
-        colour = getattr(look, part)
-        presence = min(
-            1.0, coverage(candidate, COLOURS.get(colour, (128, 128, 128)), figure) / need
+    colour = look.main
+    presence = min(1.0, coverage(candidate, COLOURS.get(colour, (128, 128, 128)), figure) / 0.008)
+    issues = []
+    if presence < 0.5:
+        issues.append(
+            f"the {kind.key} should be mostly {colour}, but that colour is barely visible"
         )
-        got += presence / 2
-        if presence < 0.5:
-            issues.append(f"the {kind.key} should show {colour}, but that colour is barely visible")
-    return got, issues
+    return presence, issues
 
 
 def _description(instructions: str) -> str:
@@ -178,7 +190,9 @@ def score_images(
         for i, ref in enumerate(refs):
             name = str(names[i]) if i < len(names) and names[i] else f"reference {i + 2}"
             ref_full = load_rgb(ref)
-            value, missing = match_reference(candidate, small(ref_full))
+            meta = read_meta(ref_full)
+            mask = mask_from_text(str(meta["mask"])) if meta.get("mask") else None
+            value, missing = match_reference(candidate, small(ref_full), mask)
             if missing:
                 issues.append(f"{name}: missing colours from the reference ({', '.join(missing)})")
             structural = check_figure(full, ref_full, name)

@@ -204,3 +204,28 @@ def test_png_metadata_roundtrip() -> None:
     img = Image.new("RGB", (8, 8), (1, 2, 3))
     with Image.open(io.BytesIO(to_png(img, {"v": 1, "type": "x"}))) as im:
         assert read_meta(im) == {"v": 1, "type": "x"}
+
+
+def test_first_takes_pass_the_check_across_kinds(tmp_path: Path) -> None:
+    """Every kind's first sheet and keyframe pass, so the loop retakes only real mistakes."""
+    from grok_spicy_desktop.pipeline import prompts
+
+    from .offline_concepts import CONCEPTS
+
+    backend = OfflineBackend(tmp_path / "w")
+    low: list[str] = []
+    for n, (concept, _, _) in enumerate(CONCEPTS[::4]):
+        plan = backend.plan_story(PlanRequest(concept, scene_count=2)).value
+        sheets: dict[str, Path] = {}
+        for ch in plan.characters:
+            sheets[ch.name] = path = _sheet(backend, ch, tmp_path, take=n)
+            check = prompts.character_check(ch, 0)
+            if _score(backend, [path], [ch.name], check)[0] < 0.8:
+                low.append(f"sheet {ch.name} of {concept}")
+        for scene in plan.scenes:
+            names = scene.characters_present
+            refs = [sheets[x] for x in names]
+            kf = _keyframe(backend, plan, refs, names, tmp_path)
+            if _score(backend, [kf, *refs], names)[0] < 0.8:
+                low.append(f"keyframe {scene.scene_id} of {concept}")
+    assert not low

@@ -23,8 +23,9 @@ class Figure:
     name: str
     image: Image.Image  # RGBA, tight around the figure
     share: float  # figure height / sheet height (keeps a mouse smaller than an elephant)
-    plan: str  # body plan from the sheet ("fish" swim above the ground)
+    plan: str  # body plan from the sheet
     cut: bool  # False: no figure found, the whole picture is framed instead
+    floats: bool = False  # fish, submarines, planes, balloons: above the ground, no shadow
 
 
 def figure_from_sheet(name: str, sheet: Image.Image) -> Figure:
@@ -36,7 +37,8 @@ def figure_from_sheet(name: str, sheet: Image.Image) -> Figure:
         rgba = rgb.convert("RGBA")
         rgba.putalpha(mask)
         share = (bbox[3] - bbox[1]) / rgb.height
-        return Figure(name, rgba.crop(bbox), share, str(meta.get("plan", "")), True)
+        floats = bool(meta.get("floats"))
+        return Figure(name, rgba.crop(bbox), share, str(meta.get("plan", "")), True, floats)
     image, ok = cutout(rgb)
     return Figure(name, image, 0.64 if ok else 0.5, "", ok)
 
@@ -55,22 +57,31 @@ def compose_keyframe(
         order = order[k:] + order[:k]
     base = {1: [0.5], 2: [0.3, 0.7], 3: [0.2, 0.5, 0.8]}.get(len(figures), [0.5])
     shift = rnd.uniform(-0.12, 0.12) if len(figures) == 1 else rnd.uniform(-0.04, 0.04)
-    zoom = 1.0 if take == 0 else rnd.uniform(0.82, 1.12)
+    zoom = rnd.uniform(0.95, 1.03) if take == 0 else rnd.uniform(0.82, 1.12)
+    # one scale for the whole frame, so a mouse stays smaller than the elephant beside it
+    wanted = [min(h * 0.62, h * (f.share * 1.05 if f.cut else 0.5) * zoom) for f in figures]
+    room = w / max(1, len(figures)) * 0.92
+    fit = min(
+        [1.0]
+        + [
+            room / (f.image.width * t / f.image.height)
+            for f, t in zip(figures, wanted, strict=True)
+        ]
+    )
     placed: list[dict[str, Any]] = []
     for slot, idx in enumerate(order):
         fig = figures[idx]
-        fx = base[slot] + shift + (rnd.uniform(-0.03, 0.03) if take else 0.0)
-        target_h = h * (fig.share * 1.05 if fig.cut else 0.5) * zoom
-        scale = min(target_h / fig.image.height, w / max(1, len(figures)) * 0.92 / fig.image.width)
+        fx = base[slot] + shift + rnd.uniform(-0.03, 0.03)
+        scale = wanted[idx] * fit / fig.image.height
         fw, fh = max(1, round(fig.image.width * scale)), max(1, round(fig.image.height * scale))
         sized = fig.image.resize((fw, fh), Image.Resampling.LANCZOS)
         flip = bool(take) and rnd.random() < 0.5
         if flip:
             sized = ImageOps.mirror(sized)
-        floor = 0.72 if fig.plan == "fish" else 0.95 - (rnd.uniform(0, 0.03) if take else 0.0)
+        floor = 0.72 if fig.floats else 0.95 - (rnd.uniform(0, 0.03) if take else 0.0)
         left, feet = round(w * fx - fw / 2), round(h * floor)
         left = max(-fw // 4, min(w - fw + fw // 4, left))
-        if fig.plan != "fish":
+        if not fig.floats:
             ground = img.getpixel((min(w - 1, max(0, round(w * fx))), min(h - 1, feet)))
             shade = darker(ground if isinstance(ground, tuple) else (90, 90, 90), 0.7)  # type: ignore[arg-type]
             d.ellipse(
@@ -78,10 +89,14 @@ def compose_keyframe(
             )
         img.paste(sized, (left, feet - fh), sized)
         placed.append({"name": fig.name, "box": [left, feet - fh, left + fw, feet], "flip": flip})
-    f = font(round(h * 0.045))
     pad = round(h * 0.02)
+    size = round(min(h * 0.045, w * 0.05))
+    f = font(size)
+    while d.textlength(title, font=f) > w - 6 * pad and size > 10:
+        size -= 2
+        f = font(size)
     tw = d.textlength(title, font=f)
-    bar = Image.new("RGBA", (round(tw + 4 * pad), round(h * 0.045 + 2 * pad)), (0, 0, 0, 140))
+    bar = Image.new("RGBA", (round(tw + 4 * pad), round(size + 2 * pad)), (0, 0, 0, 140))
     img.paste(bar, (pad, pad), bar)
     d.text((3 * pad, 2 * pad - h * 0.004), title, fill=(255, 255, 255), font=f)
     return img, {"v": 1, "type": "keyframe", "figures": placed, "take": take}

@@ -44,6 +44,7 @@ BACKDROPS: tuple[RGB, ...] = (
     (180, 150, 140),
     (140, 170, 150),
 )
+FLOATING_SHAPES = frozenset(("sub", "plane", "heli", "balloon", "ufo", "cloud", "sun", "moon"))
 SIZE_SCALE = {"tiny": 0.55, "small": 0.72, "medium": 0.86, "large": 1.0, "huge": 1.0}
 
 
@@ -175,6 +176,7 @@ def draw_sheet(
         "parts": [p.as_list() for p in pen.parts.values()],
         "bbox": list(bbox),
         "mirror": take % 2 == 1,
+        "floats": kind.plan == "fish" or kind.param("shape") in FLOATING_SHAPES,
         "mask": mask_to_text(layer.getchannel("A")),
     }
     return out, meta

@@ -286,7 +286,8 @@ class _Reader:
         size = 1.0
         for adj in self.pending_adj:
             size *= v.sizes.get(adj, 1.0)
-        name = key.title() if key != "person" else "Stranger"
+        word = hit[0] if hit[0] not in v.plural_words else key  # "a walrus" next to "a seal"
+        name = word.title() if key != "person" else "Stranger"
         member = Member(name, kind, list(self.pending_adj), self.pending_colour, size=size)
         j = i + hit[1]
         role = self.phrase_at(j, v.kind_words) if j < len(self.toks) else None

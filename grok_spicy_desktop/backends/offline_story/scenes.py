@@ -201,7 +201,7 @@ class _Story:
             title = f"{self.short(a.subject or 0)} {_title(verb.third)} {obj_title}".strip()
             desc = self.clause(a, place) + f" It happens in {light}."
         elif beat.kind == "obstacle":
-            title = _title(setting.obstacle, 5)
+            title = _title(setting.obstacle.split(" and ")[0], 5)
             desc = f"{_cap(setting.obstacle)} stands in the way {place}. "
             desc += f"{_cap(subj)} {'keep' if plural else 'keeps'} {verb.gerund} {obj}".strip()
             desc += " despite it."
