@@ -46,3 +46,33 @@ def test_regenerated_clip_is_never_byte_identical(tmp_path: Path) -> None:
     assert len({first_id, second_id, third_id}) == 3
     assert first != second and second != third and first != third
     assert isinstance(Image.open(still).size, tuple)
+
+
+def test_regenerate_in_a_project_gives_new_keyframe_and_clip(tmp_path: Path) -> None:
+    import threading
+
+    from grok_spicy_desktop.app.session import ProjectSession
+    from grok_spicy_desktop.domain.project import RunOptions, RunStatus
+    from grok_spicy_desktop.storage.project_store import ProjectStore
+    from grok_spicy_desktop.storage.settings import Settings
+
+    store = ProjectStore(tmp_path / "projects")
+    options = RunOptions(backend="offline", resolution="480p", scene_count=1)
+    handle = store.create("A fox trots through a snowy forest", options=options)
+    settings = Settings(video_poll_interval_s=0.01, video_resolution="480p")
+    session = ProjectSession(handle, settings, backend=OfflineBackend(tmp_path / "w", speed=4.0))
+    try:
+        assert session.run(lambda e: None, threading.Event(), stop_after_plan=False).status == (
+            RunStatus.COMPLETE
+        )
+        project = session.project
+        first_kf = (session.path / str(project.keyframe(1).path)).read_bytes()  # type: ignore[union-attr]
+        first_clip = (session.path / str(project.video(1).path)).read_bytes()  # type: ignore[union-attr]
+        for kind in ("keyframe", "video"):
+            outcome = session.regenerate(kind, 1, lambda e: None, threading.Event())
+            assert outcome.status == RunStatus.COMPLETE, outcome.message
+        new_kf = (session.path / str(project.keyframe(1).path)).read_bytes()  # type: ignore[union-attr]
+        new_clip = (session.path / str(project.video(1).path)).read_bytes()  # type: ignore[union-attr]
+        assert new_kf != first_kf and new_clip != first_clip
+    finally:
+        session.close()

@@ -77,6 +77,8 @@ def third_person(phrase: str) -> str:
 def _title(words: str, limit: int = 6) -> str:
     small = {"a", "an", "the", "of", "in", "on", "to", "at", "and", "with", "for", "through"}
     parts = words.replace(",", "").split()[:limit]
+    while len(parts) > 1 and parts[-1].lower() in small | {"up", "over", "their", "its"}:
+        parts.pop()  # "Hold Their Find Up in the" -> "Hold Their Find"
     return " ".join(
         p if (i and p.lower() in small) or not p[:1].islower() else p.capitalize()
         for i, p in enumerate(parts)
