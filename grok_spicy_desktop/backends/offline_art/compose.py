@@ -58,21 +58,15 @@ def compose_keyframe(
     base = {1: [0.5], 2: [0.3, 0.7], 3: [0.2, 0.5, 0.8]}.get(len(figures), [0.5])
     shift = rnd.uniform(-0.12, 0.12) if len(figures) == 1 else rnd.uniform(-0.04, 0.04)
     zoom = rnd.uniform(0.95, 1.03) if take == 0 else rnd.uniform(0.82, 1.12)
-    # one scale for the whole frame, so a mouse stays smaller than the elephant beside it
+    # sizes follow the sheets (a mouse stays smaller than an elephant); only a figure too wide
+    # for its place shrinks, alone
     wanted = [min(h * 0.62, h * (f.share * 1.05 if f.cut else 0.5) * zoom) for f in figures]
     room = w / max(1, len(figures)) * 0.92
-    fit = min(
-        [1.0]
-        + [
-            room / (f.image.width * t / f.image.height)
-            for f, t in zip(figures, wanted, strict=True)
-        ]
-    )
     placed: list[dict[str, Any]] = []
     for slot, idx in enumerate(order):
         fig = figures[idx]
         fx = base[slot] + shift + rnd.uniform(-0.03, 0.03)
-        scale = wanted[idx] * fit / fig.image.height
+        scale = min(wanted[idx] / fig.image.height, room / fig.image.width)
         fw, fh = max(1, round(fig.image.width * scale)), max(1, round(fig.image.height * scale))
         sized = fig.image.resize((fw, fh), Image.Resampling.LANCZOS)
         flip = bool(take) and rnd.random() < 0.5

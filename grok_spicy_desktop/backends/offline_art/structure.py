@@ -120,7 +120,7 @@ def check_figure(
             fx0, fx1 = size[0] - fx1, size[0] - fx0
         fbox = (fx0, round((y0 - bbox[1]) * sy), fx1, round((y1 - bbox[1]) * sy))
         expected = _share(sheet_small, rgb, sbox)
-        if expected < 0.08:
+        if expected < 0.08 or (sbox[2] - sbox[0]) * (sbox[3] - sbox[1]) < 16:
             continue  # too thin or shaded to measure at this size
         got = _share(cand, rgb, fbox)
         checks.append(PartCheck(str(pname), min(1.0, got / expected)))

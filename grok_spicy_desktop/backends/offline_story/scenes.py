@@ -248,9 +248,10 @@ class _Story:
             return []
         a = beat.action
         speaker = self.cast[a.subject or 0].name
-        line = quotes.pop(0) if quotes else LINES.get(a.verb, "")
-        if beat.kind == "end" and not line:
-            line = "We did it, together!"
+        if beat.kind == "end":
+            line = quotes.pop(0) if quotes else "We did it, together!"
+        else:
+            line = quotes.pop(0) if quotes else LINES.get(a.verb, "")
         if beat.kind == "notice" and not line:
             line = "Hello? Is someone there?"
         if not line:
