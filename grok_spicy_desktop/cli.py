@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .cli_export import add_export_parser, cmd_export
 
 EXIT_OK, EXIT_USAGE, EXIT_GAPS, EXIT_FAILED, EXIT_CANCELLED = 0, 2, 3, 4, 130
 OUTCOME_EXIT = {
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "launch", help="open the app, or without a display run the offline demo headless"
     )
+    add_export_parser(sub)
     return p
 
 
@@ -333,6 +335,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_resume(args)
         if args.command == "check-key":
             return cmd_check_key()
+        if args.command == "export":
+            outcome = cmd_export(args, _install_sigint)
+            return EXIT_USAGE if outcome == "bad_input" else OUTCOME_EXIT[outcome]
         if args.command == "launch":
             if has_display():
                 from .gui.app import run_gui

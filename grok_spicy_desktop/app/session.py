@@ -104,27 +104,12 @@ class ProjectSession:
         return regen.regenerate(ctx, kind, key)
 
     def export(self, options, cancel: threading.Event, progress: Callable[[float], None]):  # type: ignore[no-untyped-def]
-        from ..media.export import ExportScene, export
+        from ..media.export import export
+        from ..media.export_scenes import export_scenes
 
-        project = self.project
-        plan = project.plan
-        if plan is None:
-            raise ValueError("Nothing to export yet: run the project first.")
-        scenes = []
-        for scene in plan.scenes:
-            video = project.video(scene.scene_id)
-            if video is None or video.status != AssetStatus.DONE or not video.path:
-                continue
-            scenes.append(
-                ExportScene(
-                    clip=self.handle.resolve(video.path),
-                    title=scene.title,
-                    text=scene.description,
-                    transition=scene.transition,
-                )
-            )
-        if not scenes:
-            raise ValueError("No scene has a finished video yet: run the project first.")
+        plan = self.project.plan
+        scenes = export_scenes(self.project, self.handle.resolve)
+        assert plan is not None
         return export(
             scenes, options, aspect_ratio=plan.aspect_ratio, cancel=cancel, progress=progress
         )

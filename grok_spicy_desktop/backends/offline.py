@@ -83,6 +83,7 @@ from .offline_planner import (
 from .offline_score import score_images
 from .offline_traits import parse_look, stable_hash
 from .offline_video import edit_clip_args, frame_size, still_to_clip_args
+from .offline_voice import voice_params, voiced_lines, write_scene_voices
 
 __all__ = [
     "OFFLINE_ALWAYS_BLOCK_TRIGGER",
@@ -295,6 +296,7 @@ class OfflineBackend:
             "mode": "edit" if video else ("image" if image else "text"),
             "input_digest": digest_in,
             "speed": self.speed,
+            **voice_params(request),
         }
         if image and not request.aspect_ratio:
             with Image.open(image) as im:
@@ -438,7 +440,18 @@ class OfflineBackend:
                         key, image_size(params.get("aspect_ratio")), "", prompt, stable_hash(prompt)
                     )
                     source.write_bytes(to_png(still))
-                args = still_to_clip_args(source, part, prompt, seconds, size)
+                voices = write_scene_voices(
+                    voiced_lines(params), seconds, self.work_dir / f"{job.request_id}.voices.wav"
+                )
+                args = still_to_clip_args(
+                    source,
+                    part,
+                    prompt,
+                    seconds,
+                    size,
+                    voices=voices,
+                    audio=params.get("audio", True),
+                )
                 hint = seconds
             run_ffmpeg(args, timeout=300, cancel=job.cancel, progress=progress, duration_hint=hint)
             os.replace(part, out)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..domain.story import ASPECT_RATIOS, nearest_aspect_ratio
 from .offline_traits import stable_hash
+from .offline_voice import mix_voice_track
 
 FPS = 24
 RESOLUTIONS = {"480p": 480, "720p": 720, "1080p": 1080}
@@ -104,21 +105,32 @@ def _audio_sources(prompt: str, seconds: float) -> tuple[list[str], str]:
 
 
 def still_to_clip_args(
-    image: Path, out: Path, prompt: str, seconds: float, size: tuple[int, int]
+    image: Path,
+    out: Path,
+    prompt: str,
+    seconds: float,
+    size: tuple[int, int],
+    *,
+    voices: Path | None = None,
+    audio: bool = True,
 ) -> list[str]:
-    """Image-to-video: a ``seconds`` long H.264/AAC clip with the prompt's camera move."""
+    """Image-to-video: a ``seconds`` long H.264/AAC clip with the prompt's camera move.
+    ``voices``: a dialogue WAV mixed over the ambience; ``audio=False``: no audio stream."""
     w, h = size
     frames = round(seconds * FPS)
     ow, oh = _even(w * OVERSCAN), _even(h * OVERSCAN)
     move = camera_motion(prompt)
     audio_in, audio_graph = _audio_sources(prompt, seconds)
+    audio_in, audio_graph = mix_voice_track(audio_in, audio_graph, voices, 4)
+    if not audio:
+        audio_in, audio_graph = [], ""
     graph = (
         f"[0:v]scale={ow}:{oh}:force_original_aspect_ratio=increase,crop={ow}:{oh},"
-        f"{_zoompan(move, frames, w, h)},setsar=1,format=yuv420p[vout];{audio_graph}"
-    )
+        f"{_zoompan(move, frames, w, h)},setsar=1,format=yuv420p[vout]"
+    ) + (f";{audio_graph}" if audio_graph else "")
     return [
         "-y", "-loop", "1", "-framerate", str(FPS), "-i", str(image), *audio_in,
-        "-filter_complex", graph, "-map", "[vout]", "-map", "[aout]",
+        "-filter_complex", graph, "-map", "[vout]", *(["-map", "[aout]"] if audio else ["-an"]),
         "-frames:v", str(frames), "-t", f"{seconds:.3f}", *_encode_args(), str(out),
     ]  # fmt: skip
 

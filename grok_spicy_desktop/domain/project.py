@@ -168,6 +168,7 @@ class RunOptions(BaseModel):
     resolution: Literal["480p", "720p", "1080p"] = "720p"
     backend: Literal["offline", "xai"] = "offline"
     pause_after_plan: bool = False
+    silent_clips: bool = False  # generate_audio=false: clips without sound (same price)
 
 
 class Project(BaseModel):

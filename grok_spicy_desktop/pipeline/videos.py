@@ -21,6 +21,7 @@ from ..media.probe import probe
 from ..storage.fsutil import atomic_copy, unique_path
 from . import prompts
 from .context import RunContext
+from .dialogue_prompt import clip_dialogue_for, fingerprint_params, with_dialogue
 from .image_loop import score_image
 from .keyframes import scene_sheets
 
@@ -47,6 +48,13 @@ def video_call(
     source = image or video
     assert source is not None
     resolution = ctx.config.resolution
+    talk = clip_dialogue_for(
+        plan,
+        scene,
+        model=ctx.model_names["video"],
+        silent=ctx.project.options.silent_clips,
+        edit=image is None,
+    )
     fp = ctx.fp(
         "video",
         slot=slot,
@@ -55,6 +63,7 @@ def video_call(
         duration=duration,
         aspect=plan.aspect_ratio if image else None,
         resolution=resolution if image else None,
+        **fingerprint_params(talk),
     )
     with ctx.lock:
         record = ctx.project.call(fp)
@@ -80,6 +89,8 @@ def video_call(
     else:
         ctx.check()
         ctx.check_budget(estimate, label)
+        if talk.notice:
+            ctx.note(talk.notice, logging.WARNING)
         req = VideoRequest(
             prompt=prompt,
             image=image,
@@ -95,7 +106,7 @@ def video_call(
                 "kind": "video" if image else "correction",
             },
         )
-        job = ctx.backend.start_video(req)
+        job = ctx.backend.start_video(with_dialogue(req, talk))
         request_id = job.request_id
         ctx.record_pending(fp, label, request_id)
     status = _poll(ctx, asset, request_id, label)
