@@ -45,12 +45,18 @@ def pitch_hz(samples: Sequence[float], rate: int, low: float = 70.0, high: float
         frame = samples[start : start + size]
         if rms(frame) < loud:
             continue
-        best_lag, best = 0, 0.0
-        for lag in range(int(rate / high), int(rate / low) + 1):
-            score = sum(frame[i] * frame[i + lag] for i in range(size - lag)) / (size - lag)
-            if score > best:
-                best_lag, best = lag, score
-        if best_lag:
-            estimates.append(rate / best_lag)
+        lags = range(int(rate / high), int(rate / low) + 1)
+        scores = [
+            sum(frame[i] * frame[i + lag] for i in range(size - lag)) / (size - lag) for lag in lags
+        ]
+        top = max(scores)
+        if top <= 0:
+            continue
+        # The shortest lag that is (nearly) as periodic as the best one: multiples of the
+        # period correlate as well, which would read an octave (or two) low.
+        for lag, score in zip(lags, scores, strict=True):
+            if score >= 0.85 * top and (lag == lags[-1] or score >= scores[lag - lags[0] + 1]):
+                estimates.append(rate / lag)
+                break
     estimates.sort()
     return estimates[len(estimates) // 2] if estimates else 0.0
