@@ -273,6 +273,8 @@ def cmd_resume(args: argparse.Namespace) -> int:
             raise UsageError(session.handle.readonly_reason or "The project is open elsewhere.")
         if session.handle.recovered_from:
             print(session.handle.recovered_from, file=sys.stderr)
+        for notice in session.handle.notices:
+            print(f"Warning: {notice}", file=sys.stderr)
         requested = args.backend or session.project.options.backend
         kind, why = resolve_backend(requested, settings)
         session.backend_kind = kind

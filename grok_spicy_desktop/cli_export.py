@@ -109,6 +109,8 @@ def cmd_export(
     except (StorageError, ValueError) as exc:
         print(f"grok-spicy: {exc}", file=sys.stderr)
         return "bad_input"
+    for notice in session.handle.notices:
+        print(f"Warning: {notice}", file=sys.stderr)
     try:
         dest = _destination(args, session)
         options = ExportOptions(

@@ -24,6 +24,7 @@ from types import TracebackType
 from pydantic import ValidationError
 
 from ..domain.project import Project, RunOptions, utcnow
+from ..domain.voice_repair import repair_unknown_voices
 from .fsutil import (
     StorageError,
     atomic_copy,
@@ -157,6 +158,7 @@ class ProjectHandle:
         self.readonly = readonly
         self.readonly_reason = readonly_reason
         self.recovered_from = recovered_from
+        self.notices: list[str] = []  # repairs made while loading, for the user to see
         self._lock = lock
         self._rlock = threading.RLock()
         self._good_sig = disk_sig  # stat of the project.json we know is good
@@ -437,6 +439,7 @@ class ProjectStore:
             recovered_from=recovered,
             disk_sig=sig,
         )
+        handle.notices = repair_unknown_voices(project)
         if recovered and not ro:
             try:
                 handle.save()  # put a good project.json back in place right away

@@ -3,6 +3,10 @@ nothing for scenes without; fingerprints change for the edited scene only."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from grok_spicy_desktop.backends.base import VideoRequest
 from grok_spicy_desktop.domain.project import Project, RunOptions, Take
 from grok_spicy_desktop.domain.story import DialogueLine
@@ -120,3 +124,26 @@ def test_dialogue_or_voice_only_edits_mark_only_those_clips() -> None:
         for a in group
     }  # fmt: skip
     assert [k for k, v in states.items() if v != "done"] == [("v", 1)]
+
+
+def test_unknown_voice_in_project_json_is_the_default_with_a_warning(
+    dialogue_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+    import shutil
+
+    from grok_spicy_desktop.cli import main
+    from grok_spicy_desktop.storage.project_store import ProjectStore
+
+    copy = Path(shutil.copytree(dialogue_project, tmp_path / "copy"))
+    doc = json.loads((copy / "project.json").read_text(encoding="utf-8"))
+    doc["plan"]["characters"][1]["voice"] = "darth"
+    (copy / "project.json").write_text(json.dumps(doc), encoding="utf-8")
+    handle = ProjectStore(tmp_path).open(copy, readonly=True)
+    assert handle.project.plan is not None
+    assert handle.project.plan.characters[1].voice == "eve"
+    assert len(handle.notices) == 1 and "unknown voice 'darth'" in handle.notices[0]
+    assert handle.notices[0] in handle.project.plan_warnings  # plan review lists it too
+    handle.close()
+    assert main(["export", str(copy), "--quality", "draft", "--resolution", "480p"]) == 0
+    assert "Warning: Otto: project.json names an unknown voice 'darth'" in capsys.readouterr().err
