@@ -70,3 +70,29 @@ def test_voice_params_only_for_requests_with_voices() -> None:
                           reference_audios=["ara", "leo"])  # fmt: skip
     assert voice_params(chosen)["dialogue"] == [["ara", "Hello."], ["leo", "Hi."]]
     assert voice_params(VideoRequest("p", generate_audio=False)) == {"audio": False}
+
+
+def test_offline_silent_clip_has_no_audio_stream(tmp_path: Path) -> None:
+    import time
+
+    from PIL import Image
+
+    from grok_spicy_desktop.backends.offline import OfflineBackend
+    from grok_spicy_desktop.media.probe import probe
+
+    still = tmp_path / "k.png"
+    Image.new("RGB", (320, 180), (40, 90, 160)).save(still)
+    backend = OfflineBackend(tmp_path / "work", speed=4)
+    try:
+        made = {}
+        for audio in (True, False):
+            job = backend.start_video(VideoRequest("A slow push-in.", image=still, duration=2,
+                                                   generate_audio=audio))  # fmt: skip
+            deadline = time.monotonic() + 60
+            while (status := backend.poll_video(job.request_id)).state == "pending":
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            made[audio] = backend.download_video(job.request_id, status, tmp_path / f"{audio}.mp4")
+        assert probe(made[True]).has_audio and not probe(made[False]).has_audio
+    finally:
+        backend.close()
