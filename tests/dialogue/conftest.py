@@ -14,7 +14,7 @@ from grok_spicy_desktop.domain.project import RunOptions
 from grok_spicy_desktop.domain.story import DialogueLine, StoryPlan
 from grok_spicy_desktop.pipeline.context import RunConfig, RunContext
 from grok_spicy_desktop.pipeline.engine import run_pipeline
-from grok_spicy_desktop.pipeline.observer import NullObserver
+from grok_spicy_desktop.pipeline.observer import null_observer
 from grok_spicy_desktop.storage.project_store import ProjectStore
 from tests.fakes import make_plan
 
@@ -58,7 +58,7 @@ def dialogue_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     handle = store.create("Mara and Otto talk at the harbour", options=RunOptions())
     backend = DialogueOffline(root / "work", dialogue_plan())
     cfg = RunConfig(poll_interval_s=0.02, resolution="480p")
-    outcome = run_pipeline(RunContext(handle, backend, cfg, NullObserver(), threading.Event()))
+    outcome = run_pipeline(RunContext(handle, backend, cfg, null_observer, threading.Event()))
     assert outcome.status == "complete", outcome.message
     path = Path(handle.path)
     handle.close()
