@@ -180,7 +180,7 @@ class VideoRequest:
     resolution: str | None = None  # 480p | 720p | 1080p
     label: str = ""
     hints: dict[str, object] = field(default_factory=dict)
-    reference_audios: Sequence[str] = ()  # voice ids, speaking order, <= 3 (1.5 only)
+    reference_audios: tuple[str, ...] = ()  # voice ids, speaking order, <= 3 (1.5 only)
     generate_audio: bool = True  # False: a clip without an audio stream
 
 

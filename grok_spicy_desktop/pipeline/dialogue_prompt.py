@@ -24,6 +24,7 @@ from ..backends.base import VideoRequest
 from ..domain.story import Scene, StoryPlan
 from ..domain.voices import DEFAULT_VOICE, MAX_VOICES_PER_CLIP, is_known_voice
 
+DIALOGUE_OPENING = "Dialogue, spoken in this order:"
 VOICE_TOKEN = "<AUDIO_{index}>"
 """How the prompt refers to the n-th entry of ``reference_audios`` ([3P] @ai-sdk/xai 4.0.36)."""
 
@@ -69,7 +70,7 @@ def spoken_prompt(scene: Scene, voices: dict[str, str], order: tuple[str, ...]) 
     if not said:
         return ""
     return (
-        "Dialogue, spoken in this order: "
+        f"{DIALOGUE_OPENING} "
         + " Then ".join(said)
         + " Only these words are spoken, each by the character named, lips in sync."
     )
@@ -106,9 +107,18 @@ def with_dialogue(request: VideoRequest, dialogue: ClipDialogue) -> VideoRequest
         request,
         prompt=prompt,
         hints=hints,
-        reference_audios=list(dialogue.reference_audios),
+        reference_audios=tuple(dialogue.reference_audios),
         generate_audio=dialogue.generate_audio,
     )
+
+
+def drop_voices(request: VideoRequest) -> VideoRequest:
+    """After a fallback to a model without voices: the request without its voices and without
+    the dialogue wording that refers to them (changed in place, and returned)."""
+    request.prompt = request.prompt.split(f" {DIALOGUE_OPENING}", 1)[0]
+    request.reference_audios = ()
+    request.hints = {k: v for k, v in request.hints.items() if k != "voices"}
+    return request
 
 
 def clip_dialogue_for(

@@ -14,6 +14,7 @@ from grok_spicy_desktop.pipeline.context import RunConfig
 from grok_spicy_desktop.pipeline.dialogue_prompt import (
     clip_dialogue,
     clip_dialogue_for,
+    drop_voices,
     fingerprint_params,
     model_takes_voices,
     with_dialogue,
@@ -40,7 +41,7 @@ def test_voices_in_speaking_order_and_who_says_what() -> None:
     assert 'Mara (voice <AUDIO_1>) says: "No, you."' in talk.prompt
     request = with_dialogue(VideoRequest("A slow push-in.", hints={"k": 1}), talk)
     assert request.prompt.startswith("A slow push-in. Dialogue")
-    assert list(request.reference_audios) == ["rex", "eve"]
+    assert request.reference_audios == ("rex", "eve")
     assert request.hints == {"k": 1, "voices": {"Otto": "rex", "Mara": "eve"}}
     assert request.generate_audio is True
 
@@ -49,7 +50,7 @@ def test_scene_without_dialogue_sends_no_voices_and_no_words() -> None:
     plan = dialogue_plan()
     talk = clip_dialogue(plan, plan.scenes[1])
     request = with_dialogue(VideoRequest("Motion."), talk)
-    assert request.reference_audios == [] and request.prompt == "Motion."
+    assert request.reference_audios == () and request.prompt == "Motion."
     assert fingerprint_params(talk) == {}  # clips made before voices existed stay valid
 
 
@@ -147,3 +148,13 @@ def test_unknown_voice_in_project_json_is_the_default_with_a_warning(
     handle.close()
     assert main(["export", str(copy), "--quality", "draft", "--resolution", "480p"]) == 0
     assert "Warning: Otto: project.json names an unknown voice 'darth'" in capsys.readouterr().err
+
+
+def test_drop_voices_takes_the_wording_away_with_the_voices() -> None:
+    plan = dialogue_plan()
+    request = with_dialogue(VideoRequest("A slow push-in.", hints={"k": 1}),
+                            clip_dialogue(plan, plan.scenes[0]))  # fmt: skip
+    assert "<AUDIO_1>" in request.prompt
+    drop_voices(request)
+    assert request.prompt == "A slow push-in."
+    assert request.reference_audios == () and request.hints == {"k": 1}

@@ -64,10 +64,10 @@ def test_voice_params_only_for_requests_with_voices() -> None:
     }
     plain = VideoRequest("p", hints={"scene": scene})
     assert voice_params(plain) == {}  # no reference_audios: not voiced (old model, no dialogue)
-    voiced = VideoRequest("p", hints={"scene": scene}, reference_audios=["eve", "rex"])
+    voiced = VideoRequest("p", hints={"scene": scene}, reference_audios=("eve", "rex"))
     assert voice_params(voiced) == {"dialogue": [["eve", "Hello."], ["rex", "Hi."]]}
     chosen = VideoRequest("p", hints={"scene": scene, "voices": {"Mara": "ara", "Otto": "leo"}},
-                          reference_audios=["ara", "leo"])  # fmt: skip
+                          reference_audios=("ara", "leo"))  # fmt: skip
     assert voice_params(chosen)["dialogue"] == [["ara", "Hello."], ["leo", "Hi."]]
     assert voice_params(VideoRequest("p", generate_audio=False)) == {"audio": False}
 
