@@ -44,6 +44,7 @@ class MusicBedBox(QWidget):
         self.player = QMediaPlayer(self)
         self.audio_out = QAudioOutput(self)
         self.player.setAudioOutput(self.audio_out)
+        self.player.playbackStateChanged.connect(self._state)
 
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -152,7 +153,6 @@ class MusicBedBox(QWidget):
         self.preview.setText("Stop")
         self._queue("setSource", QUrl.fromLocalFile(str(path)))
         self._queue("play")
-        self.player.playbackStateChanged.connect(self._state, Qt.ConnectionType.UniqueConnection)
 
     def _state(self, state: QMediaPlayer.PlaybackState) -> None:
         if state != QMediaPlayer.PlaybackState.PlayingState:
