@@ -43,7 +43,10 @@ no setting description; the keyframe image carries the looks.
 7. `aspect_ratio`: one of {", ".join(ASPECT_RATIOS)}.
 8. `style` and `color_palette`: take them from cues in the concept (or the style the user gave); \
 otherwise use clean, modern cinematic realism.
-9. `transition`: 'cut' or 'crossfade'.
+9. `transition` (into the NEXT scene): 'continuous' where the story goes on in place (same \
+setting, unbroken action: the shot flows straight into the next one, which starts on this one's \
+last frame); 'cut' for a change of place, time or viewpoint; 'crossfade' for a passage of time. \
+The last scene's transition is 'cut'.
 10. `voice`: give every character the preset voice that suits their description, age and \
 gender, and give each character a DIFFERENT voice while voices remain: {VOICE_CHOICES}.
 11. `dialogue`: only when the concept implies speech (people or creatures who talk, a \

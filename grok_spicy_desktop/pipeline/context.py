@@ -50,12 +50,29 @@ class Prices:
     )
     video_input_image: float = 0.002
     video_edit_per_input_second: float = 0.01
+    # Per video model: $ per output second by resolution, and $ per input image
+    # (research/xai_video_15.md §3; third-party quotes, for estimates only).
+    video_models: dict[str, dict[str, float]] = field(
+        default_factory=lambda: {
+            "grok-imagine-video": {"480p": 0.05, "720p": 0.07, "input_image": 0.002},
+            "grok-imagine-video-1.5": {
+                "480p": 0.08,
+                "720p": 0.14,
+                "1080p": 0.25,
+                "input_image": 0.01,
+            },
+        }
+    )
 
-    def video(self, seconds: float, resolution: str) -> float:
-        rate = self.video_per_second.get(
-            resolution, max(self.video_per_second.values(), default=0.07)
-        )
-        return round(seconds * rate + self.video_input_image, 6)
+    def video(
+        self, seconds: float, resolution: str, *, n_images: int = 1, model: str | None = None
+    ) -> float:
+        """List price of a clip: seconds x the model's rate at ``resolution`` + input images."""
+        table = self.video_models.get(model or "", {})
+        rates = {k: v for k, v in table.items() if k != "input_image"} or self.video_per_second
+        rate = rates.get(resolution, max(rates.values(), default=0.07))
+        per_image = table.get("input_image", self.video_input_image)
+        return round(seconds * rate + max(1, n_images) * per_image, 6)
 
     def image_call(self, n_refs: int) -> float:
         return round(self.image + n_refs * self.image_edit_input, 6)
@@ -80,7 +97,7 @@ class RunConfig:
     chat_model: str = "grok-4.20-non-reasoning"
     vision_model: str = "grok-4.3"
     image_model: str = "grok-imagine-image"
-    video_model: str = "grok-imagine-video"
+    video_model: str = "grok-imagine-video-1.5"
     prices: Prices = field(default_factory=Prices)
 
     @classmethod
