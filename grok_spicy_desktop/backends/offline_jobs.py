@@ -32,7 +32,14 @@ from .base import (
 from .offline_draw import draw_setting, image_size, to_png
 from .offline_planner import is_blocked
 from .offline_traits import stable_hash
-from .offline_video import edit_clip_args, frame_size, still_to_clip_args
+from .offline_video import (
+    edit_clip_args,
+    frame_size,
+    pinned_inputs,
+    pinned_paths,
+    still_to_clip_args,
+)
+from .offline_voice import voice_params, voiced_lines, write_scene_voices
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +110,11 @@ class OfflineVideos:
             "mode": "edit" if video else ("image" if image else "text"),
             "input_digest": digest_in,
             "speed": self.speed,
+            **voice_params(request),
         }
+        pinned = pinned_inputs(request)  # pinned last/mid frames (1.5 semantics), if any
+        if pinned:
+            params["pinned"] = [[t, file_digest(path)] for t, path in pinned]
         take = take_of(dict(request.hints))
         if take:
             params["take"] = take  # a regenerated clip is a new request with another camera move
@@ -120,6 +131,10 @@ class OfflineVideos:
             kept = self._input_path(request_id, params["mode"])
             if not kept.exists():
                 self._atomic_copy(source, kept)
+        for index, (_t, path) in enumerate(pinned):
+            kept_pin = self.work_dir / f"{request_id}.pin{index}.img"
+            if not kept_pin.exists():
+                self._atomic_copy(path, kept_pin)
         meta = self.work_dir / f"{request_id}.json"
         if not meta.exists():
             tmp = meta.with_suffix(".json.part")
@@ -245,7 +260,22 @@ class OfflineVideos:
                     )
                     source.write_bytes(to_png(still))
                 take = int(params.get("take") or 0)
-                args = still_to_clip_args(source, part, prompt, seconds, size, take=take)
+                last, pins = pinned_paths(self.work_dir, job.request_id, params, seconds)
+                voices = write_scene_voices(
+                    voiced_lines(params), seconds, self.work_dir / f"{job.request_id}.voices.wav"
+                )
+                args = still_to_clip_args(
+                    source,
+                    part,
+                    prompt,
+                    seconds,
+                    size,
+                    last=last,
+                    pins=pins,
+                    voices=voices,
+                    audio=params.get("audio", True),
+                    take=take,
+                )
                 hint = seconds
             run_ffmpeg(args, timeout=300, cancel=job.cancel, progress=progress, duration_hint=hint)
             os.replace(part, out)

@@ -212,8 +212,8 @@ def pick_voices(members: list[Member]) -> list[str]:
     return out
 
 
-def characters_for(members: list[Member], seed: int) -> list[Character]:
-    """Plan characters for the members, in order (the first is the protagonist)."""
+def characters_for(members: list[Member], seed: int, lead: int = 0) -> list[Character]:
+    """Plan characters for the members, in order; ``lead`` is the protagonist."""
     looks: list[Look] = []
     voices = pick_voices(members)
     counts: dict[str, int] = {}
@@ -222,12 +222,12 @@ def characters_for(members: list[Member], seed: int) -> list[Character]:
         (
             i
             for i, m in enumerate(members)
-            if i and any(a in ("bad", "evil", "wicked") for a in m.adjectives)
+            if i != lead and any(a in ("bad", "evil", "wicked") for a in m.adjectives)
         ),
         None,
     )
     for i, member in enumerate(members):
-        role = "protagonist" if i == 0 else "antagonist" if i == antagonist else "supporting"
+        role = "protagonist" if i == lead else "antagonist" if i == antagonist else "supporting"
         variant = counts.get(member.kind.key, 0)
         counts[member.kind.key] = variant + 1
         if member.kind.plan == "person":

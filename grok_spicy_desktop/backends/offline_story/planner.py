@@ -103,10 +103,14 @@ def _cast(request: PlanRequest, concept: Concept, count: int, seed: int) -> list
     known = {m.name.casefold() for m in cast}
     labels = [str(lb).strip() for lb in request.reference_labels if str(lb).strip()]
     extra = [_person(lb) for lb in dict.fromkeys(labels) if lb.casefold() not in known]
-    cast = extra + cast
+    wanted = {lb.casefold() for lb in labels}
+    cast = extra + [m for m in cast if m.name.casefold() in wanted]
+    cast += [m for m in concept.cast if m not in cast]
     if not cast:
         cast = [_person(GENERIC_NAMES[seed % len(GENERIC_NAMES)])]
-    limit = min(MAX_CAST, count * MAX_CHARACTERS_PER_SCENE)
+    # characters with the user's reference photos are always kept
+    photos = sum(1 for m in cast if m.name.casefold() in wanted)
+    limit = max(photos, min(MAX_CAST, count * MAX_CHARACTERS_PER_SCENE))
     if len(cast) > limit:
         dropped = ", ".join(m.name for m in cast[limit:])
         concept.notices.append(
@@ -115,17 +119,33 @@ def _cast(request: PlanRequest, concept: Concept, count: int, seed: int) -> list
             f"(left out: {dropped})."
         )
         cast = cast[:limit]
+    _reindex(concept, cast)
     return cast
+
+
+def _reindex(concept: Concept, cast: list[Member]) -> None:
+    """Point the concept's actions at the final cast (photos first, extras left out)."""
+    where = {id(m): cast.index(m) for m in cast}
+    old = concept.cast
+
+    def new(index: int | None) -> int | None:
+        return where.get(id(old[index])) if index is not None and index < len(old) else None
+
+    for action in concept.actions:
+        if action.obj is not None and new(action.obj) is None:
+            action.obj_text = action.obj_text or old[action.obj].label
+        action.subject, action.obj = new(action.subject), new(action.obj)
+        action.together = [t for t in (new(i) for i in action.together) if t is not None]
 
 
 def _home(kind: Kind) -> str:
     return HOME_BY_KIND.get(kind.key) or HOME_BY_PLAN.get(kind.plan, "meadow")
 
 
-def _places(concept: Concept, cast: list[Member]) -> list[Place]:
+def _places(concept: Concept, hero: Member) -> list[Place]:
     if concept.places:
         return concept.places
-    key = _home(cast[0].kind)
+    key = _home(hero.kind)
     phrase = {"underwater": "the deep sea", "sky": "the open sky"}.get(key, f"the {key}")
     if concept.season and key not in ("underwater", "space", "sky"):
         phrase = phrase.replace("the ", f"the {concept.season} ", 1)
@@ -170,7 +190,9 @@ def story_plan(request: PlanRequest) -> PlanOutcome:
     else:
         count = max(3, min(6, 3 + (len(concept.actions) > 1) + (len(concept.cast) > 2)))
     cast = _cast(request, concept, count, seed)
-    places = _places(concept, cast)
+    first = concept.actions[0].subject if concept.actions else None
+    lead = first if first is not None and first < len(cast) else 0
+    places = _places(concept, cast[lead])
     scenes = build_scenes(
         concept, cast, places, count, seed, _durations(count, request.target_seconds, seed)
     )
@@ -182,7 +204,7 @@ def story_plan(request: PlanRequest) -> PlanOutcome:
         style=_style(request, words),
         aspect_ratio=_aspect(request, words),
         color_palette=palette,
-        characters=characters_for(cast, seed),
+        characters=characters_for(cast, seed, lead),
         scenes=scenes,
     )
     return PlanOutcome(plan, list(concept.notices))
