@@ -168,10 +168,13 @@ def _kinds(data: dict[str, Any], vocab: Vocab) -> None:
     for key, row in data["kinds"].items():
         cells = [c.strip() for c in row.split("|")]
         cells += [""] * (4 - len(cells))
-        params = tuple(
-            (k.strip(), v.strip().replace("_", " "))
-            for k, _, v in (p.partition("=") for p in cells[2].split())
-        )
+        pairs: list[list[str]] = []
+        for token in cells[2].split():  # "extra=long neck,wool": values may hold spaces
+            if "=" in token or not pairs:
+                pairs.append(list(token.partition("=")[::2]))
+            else:
+                pairs[-1][1] += f" {token}"
+        params = tuple((k.strip(), v.strip()) for k, v in pairs)
         aliases = _split(cells[3])
         kind = Kind(key, cells[0], _split(cells[1]), params, (key, *aliases))
         vocab.kinds[key] = kind
