@@ -35,6 +35,8 @@ def test_vocabulary_is_data_and_big_enough() -> None:
     assert len(v.settings) >= 60
     plans = {k.plan for k in v.kinds.values()}
     assert {"person", "quadruped", "bird", "fish", "robot", "vehicle", "blob", "object"} <= plans
+    assert v.kinds["giraffe"].extras == {"long neck"}  # parameter values may hold spaces
+    assert v.kinds["mermaid"].extras == {"fish tail"}
 
 
 def test_concept_corpus_hit_rates() -> None:
