@@ -204,8 +204,8 @@ def pick_voices(members: list[Member]) -> list[str]:
             prefs = ["eve", "ara", "sal", "leo", "rex"]
         elif gender == "m" or size in ("large", "huge") or kind.plan in ("robot", "vehicle"):
             prefs = ["rex", "sal", "leo", "eve", "ara"]
-        else:
-            prefs = ["eve", "sal", "ara", "leo", "rex"]
+        else:  # no gender given: the neutral voice first
+            prefs = ["sal", "eve", "ara", "leo", "rex"]
         choice = next((p for p in prefs if p not in taken and p in VOICE_IDS), prefs[0])
         taken.append(choice)
         out.append(choice)
