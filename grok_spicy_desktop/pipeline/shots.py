@@ -30,6 +30,7 @@ from ..backends.base import (
 from ..domain.story import Scene, StoryPlan
 from .context import RunContext
 from .keyframes import scene_sheets
+from .video_model import video_model
 
 MAX_REFERENCE_IMAGES = 7
 ARRIVAL_NAME = "next keyframe"
@@ -113,22 +114,6 @@ class Shot:
                 "mids": [round(m.timestamp, 3) for m in self.mids],
             }
         }
-
-
-def video_model(ctx: RunContext) -> str:
-    """The model this project's clips use: the project's remembered choice (a fallback, or a
-    project made before 1.5) or the configured default."""
-    options = ctx.project.options
-    if options.video_model:
-        return options.video_model
-    with ctx.lock:  # a project whose clips were made before 1.5 keeps that model: same keys
-        legacy = any(
-            c.kind == "video" and c.model == VIDEO_MODEL_LEGACY and c.state in ("done", "pending")
-            for c in ctx.project.calls
-        )
-        if legacy:
-            options.video_model = VIDEO_MODEL_LEGACY
-    return options.video_model or ctx.config.video_model
 
 
 def effective_resolution(ctx: RunContext, model: str) -> str:
