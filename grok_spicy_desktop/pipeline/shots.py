@@ -289,3 +289,27 @@ def retry_below(ctx: RunContext, shot: Shot) -> float:
     """A continuous clip is never fixed by a video edit (that would move its pinned last
     frame): below the threshold it is regenerated with its pins instead (once)."""
     return ctx.config.threshold if shot.last is not None else ctx.config.extended_retry_threshold
+
+
+def join_transition(ctx: RunContext, plan: StoryPlan, scene: Scene, made: list[int]) -> str:
+    """The join after ``scene`` in the film. A continuous boundary is joined seamlessly only
+    when its clip really ends on the next scene's keyframe and that scene's clip follows it in
+    the film; otherwise it is a cut, and the log says so."""
+    if scene.transition != "continuous":
+        return scene.transition
+    following = next_scene(plan, scene)
+    video = ctx.project.video(scene.scene_id)
+    take = video.selected if video is not None else None
+    if (
+        following is not None
+        and following.scene_id in made
+        and take is not None
+        and take.last_frame_of == following.scene_id
+    ):
+        return "continuous"
+    ctx.note(
+        f"scene {scene.scene_id}: its clip does not end on the next scene's keyframe (older "
+        "video model, or the next clip is missing), so the boundary is joined with a cut.",
+        logging.WARNING,
+    )
+    return "cut"

@@ -290,3 +290,34 @@ def test_offline_long_two_phase_scene_passes_through_its_mid_keyframe(tmp_path: 
     assert ssim(frame, Path(handle.resolve(mid.path))) >= 0.9
     # scene 2 has no mid keyframe (3 s, one phase); the estimate counts the long scene's image
     assert all(m.scene_id == 1 for m in project.mid_keyframes)
+
+
+def test_project_made_before_15_resumes_without_paying_again(tmp_path: Path) -> None:
+    """A project whose clips were made by grok-imagine-video (before 1.5) keeps that model on
+    a later run with the new default: same fingerprints, nothing paid again."""
+    store = ProjectStore(tmp_path / "projects")
+    with XaiTestServer(api_key="k") as server:
+        old = XaiBackend(server.backend_config(video_model="grok-imagine-video"))
+        try:
+            handle, outcome = run_with(
+                store,
+                old,
+                RunConfig(poll_interval_s=0.01, video_model="grok-imagine-video"),
+            )
+        finally:
+            old.close()
+        assert outcome.status == "complete"
+        paid = dict(server.paid_calls)
+        handle.project.options.video_model = None  # as saved by the app before 1.5
+        handle.project.final_video = None
+        handle.save()
+        new = XaiBackend(server.backend_config())
+        try:
+            again = run_pipeline(
+                RunContext(handle, new, RunConfig(poll_interval_s=0.01), null_observer)
+            )
+        finally:
+            new.close()
+        assert again.status == "complete", again.message
+        assert dict(server.paid_calls) == paid  # nothing paid twice
+        assert handle.project.options.video_model == "grok-imagine-video"
