@@ -16,6 +16,7 @@ from ..domain.rules import RESOLUTIONS
 from ..domain.story import ASPECT_RATIOS, nearest_aspect_ratio
 from .base import VideoRequest
 from .offline_traits import stable_hash
+from .offline_voice import mix_voice_track
 
 FPS = 24
 OVERSCAN = 1.25  # the still is scaled this much larger than the frame so the camera can move
@@ -147,12 +148,15 @@ def still_to_clip_args(
     *,
     last: Path | None = None,
     pins: tuple[tuple[float, Path], ...] = (),
+    voices: Path | None = None,
+    audio: bool = True,
 ) -> list[str]:
     """Image-to-video: a ``seconds`` long H.264/AAC clip with the prompt's camera move.
 
     The clip starts exactly on ``image``; it passes through each pinned ``(t, image)`` at
     ``t`` seconds and, with ``last`` (a continuous boundary), ends exactly on it: the camera
     swings out and comes back to the whole picture while the image morphs into the next one.
+    ``voices``: a dialogue WAV mixed over the ambience; ``audio=False``: no audio stream.
     """
     w, h = size
     frames = max(2, round(seconds * FPS))
@@ -178,13 +182,14 @@ def still_to_clip_args(
     )
     morph, label = morph_chain(stops, fit)
     audio_in, audio_graph = _audio_sources(prompt, seconds, first=len(stills))
-    graph = (
-        f"{morph};[{label}]{_zoompan(move, frames, w, h, stops)},setsar=1,format=yuv420p[vout];"
-        f"{audio_graph}"
-    )
+    audio_in, audio_graph = mix_voice_track(audio_in, audio_graph, voices, len(stills) + 3)
+    if not audio:
+        audio_in, audio_graph = [], ""
+    graph = f"{morph};[{label}]{_zoompan(move, frames, w, h, stops)},setsar=1,format=yuv420p[vout]"
+    graph += f";{audio_graph}" if audio_graph else ""
     return [
         "-y", *inputs, *audio_in,
-        "-filter_complex", graph, "-map", "[vout]", "-map", "[aout]",
+        "-filter_complex", graph, "-map", "[vout]", *(["-map", "[aout]"] if audio else ["-an"]),
         "-frames:v", str(frames), "-t", f"{seconds:.3f}", *_encode_args(), str(out),
     ]  # fmt: skip
 

@@ -29,6 +29,7 @@ from ..backends.base import (
 )
 from ..domain.story import Scene, StoryPlan
 from .context import RunContext
+from .dialogue_prompt import drop_voices
 from .keyframes import scene_sheets
 from .video_model import video_model
 
@@ -217,7 +218,7 @@ def start_with_fallback(ctx: RunContext, request: VideoRequest, shot: Shot | Non
     legacy = fall_back(ctx, model, refusal)
     request.model = legacy
     request.last_frame, request.keyframes, request.reference_images = None, (), ()
-    request.reference_audios = ()
+    drop_voices(request)  # and the dialogue wording that names them
     if request.resolution == "1080p":
         request.resolution = effective_resolution(ctx, legacy)
     if shot is not None:
