@@ -25,6 +25,7 @@ from .dialogue_prompt import ClipDialogue, clip_dialogue_for, fingerprint_params
 from .events import VideoStarted
 from .image_loop import score_image
 from .keyframes import scene_sheets
+from .midframes import pinned_mids
 from .shots import (
     Shot,
     answered_model,
@@ -269,7 +270,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
     if not ctx.backend.is_offline:
         with ctx.lock:
             ctx.model_names["video"] = video_model(ctx)
-    shot = build_shot(ctx, plan, scene, keyframe, sheets, names)
+    shot = build_shot(ctx, plan, scene, keyframe, sheets, names, pinned_mids(ctx, scene))
     instructions = prompts.drift_check(scene, names)
     check_refs, check_names, instructions = drift_inputs(
         ctx, plan, scene, shot, check_refs, names, instructions

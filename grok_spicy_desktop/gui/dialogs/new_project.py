@@ -115,7 +115,10 @@ class NewProjectDialog(QDialog):
             self.resolution.addItem(res, res)
         default_res = str(getattr(settings, "video_resolution", "720p") or "720p")
         self.resolution.setCurrentIndex(max(0, self.resolution.findData(default_res)))
-        self.resolution.setToolTip("Video resolution; 1080p costs about 3x more per second on xAI")
+        self.resolution.setToolTip(
+            "Video resolution. 1080p needs grok-imagine-video-1.5 (about $0.25/s against $0.14/s "
+            "at 720p); a key without 1.5 gets 720p clips instead."
+        )
         form.addRow("Resolution", self.resolution)
 
         backend_box = QVBoxLayout()
