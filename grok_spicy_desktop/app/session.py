@@ -22,6 +22,7 @@ from ..pipeline.context import RunConfig, RunContext
 from ..pipeline.engine import run_pipeline
 from ..pipeline.observer import FanOut, LoggingObserver, PipelineObserver
 from ..pipeline.plan import estimate_usd
+from .live_prices import effective_settings
 from .references import check_reference_file
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class ProjectSession:
         return self.handle.resolve(rel) if rel else None
 
     def config(self) -> RunConfig:
-        cfg = RunConfig.from_settings(self.settings)
+        cfg = RunConfig.from_settings(effective_settings(self.settings))  # live prices if any
         cfg.resolution = self.project.options.resolution or cfg.resolution
         return cfg
 
