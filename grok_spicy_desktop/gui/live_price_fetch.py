@@ -22,7 +22,7 @@ def fetch_live_prices(
     settings: Any, group: CallGroup, on_updated: Callable[[], object] | None = None
 ) -> asyncio.Task[Any] | None:
     """Start the fetch (or use the cache); ``on_updated`` runs when live prices are in use."""
-    from ..app.projects import xai_config
+    from ..app.backends import xai_config
     from ..backends.xai import resolve_host
 
     try:

@@ -49,7 +49,7 @@ def _secrets() -> ModuleType:
 
 
 def _xai_config(settings: Any, key: str | None) -> Any:
-    from ...app.projects import xai_config
+    from ...app.backends import xai_config
 
     return xai_config(settings, key)
 
