@@ -78,11 +78,12 @@ def test_test_key_shows_owner_models_and_prices(qtbot, loop, server) -> None:  #
     assert "Test key" in text and "team-test" in text and "3 chat models" in text
     chat = dialog.model_edits["chat_model"]
     assert chat.names() == ["grok-4.20-non-reasoning", "grok-4.3", "grok-4-fast"]
-    assert "$2.00 in / $6.00 out per M tokens (live prices, fetched" in chat.price.text()
+    assert chat.price.text() == "$2.00 in / $6.00 out per M tokens"
+    assert "Prices: live prices, fetched " in dialog.prices_source.text()
     assert dialog.model_edits["vision_model"].names() == ["grok-4.3", "grok-4-fast"]
     image = dialog.model_edits["image_model"]
     assert image.names() == ["grok-imagine-image"] and "$0.035 per image" in image.price.text()
-    assert "built-in" in dialog.model_edits["video_model"].price.text()
+    assert "$0.07/s at 720p" in dialog.model_edits["video_model"].price.text()
     chat.setText("grok-4-1-fast")  # a retired name the key does not list
     assert "not in your key's model list" in chat.price.text()
     # The listing now feeds the estimates too.

@@ -70,8 +70,8 @@ class ModelPicker(QWidget):
     def _update_price(self, name: str) -> None:
         price = self._prices.get(name.strip())
         if price:
-            self.price.setText(f"{price} ({self._source})")
-            self.price.setToolTip("")
+            self.price.setText(price)
+            self.price.setToolTip(f"From {self._source}")
         elif self._listed and self._prices:
             self.price.setText("not in your key's model list")
             self.price.setToolTip(

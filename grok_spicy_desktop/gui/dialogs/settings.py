@@ -174,6 +174,8 @@ class SettingsDialog(QDialog):
             self.model_edits[attr] = picker
             mform.addRow(label, picker)
         mbox.addLayout(mform)
+        self.prices_source = hint("Prices: built-in table (Test key fetches your key's prices).")
+        mbox.addWidget(self.prices_source)
         mbox.addStretch(1)
         self.tabs.addTab(models, "Models")
 
@@ -276,9 +278,12 @@ class SettingsDialog(QDialog):
         table = getattr(self._original, "prices", None)
         per_second = dict(getattr(table, "video_per_second", {}) or {})
         video = self.model_edits["video_model"]
-        video.set_choices(video_choices(video.text(), per_second), "built-in", listed=False)
+        video.set_choices(
+            video_choices(video.text(), per_second), "the built-in price table", listed=False
+        )
         if models is None:
             return
+        self.prices_source.setText(f"Prices: {source}; videos from the built-in table.")
         self.model_edits["chat_model"].set_choices(language_choices(models), source)
         self.model_edits["vision_model"].set_choices(
             language_choices(models, vision_only=True), source
