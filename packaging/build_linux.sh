@@ -68,7 +68,7 @@ Needs glibc >= 2.34 and the system's OpenGL (libgl1, libegl1) and fontconfig.
 FFmpeg (a GPL build: libx264, libass) is included as grok-spicy/_internal/ffmpeg/ffmpeg.
 TXT
   TARBALL="$DIST/$NAME.tar.gz"
-  tar -C "$WORK" -czf "$TARBALL" "$NAME"
+  tar -C "$WORK" -cf - "$NAME" | gzip -9 >"$TARBALL"
   echo "Tarball: $TARBALL ($(du -h "$TARBALL" | cut -f1))"
 fi
 
