@@ -10,17 +10,17 @@
 # (libx264, libass and its font stack) are collected next to it by PyInstaller's dependency
 # analysis; the binary's RUNPATH ($ORIGIN/..) finds them in _internal/.
 #
-# Output: $FFMPEG_MIN_DIR/bin/ffmpeg (default ~/.cache/grok-spicy-build/ffmpeg-<version>-<hash>),
-# printed on the last line. Cached: a second run with the same script and source reuses it.
+# Output: $FFMPEG_MIN_DIR/bin/ffmpeg (default ~/.cache/grok-spicy-build/ffmpeg-min-<BUILD_ID>),
+# printed on the last line. Cached: a second run reuses it until BUILD_ID changes.
 # Needs root (or passwordless sudo) for apt: nasm, pkg-config, libx264-dev, libass-dev and a
 # deb-src entry for Debian's archive (added as /etc/apt/sources.list.d/grok-spicy-src.sources).
-# Compile time: about 4-6 min on 2 cores.
+# Compile time: about 10 min on 2 idle cores (35 min measured here under a load average of 15).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/grok-spicy-build"
-SCRIPT_HASH="$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)"
-OUT="${FFMPEG_MIN_DIR:-$CACHE/ffmpeg-min-$SCRIPT_HASH}"
+BUILD_ID=1  # bump when the configure flags below change (names the cache folder)
+OUT="${FFMPEG_MIN_DIR:-$CACHE/ffmpeg-min-$BUILD_ID}"
 if [ -x "$OUT/bin/ffmpeg" ] && "$OUT/bin/ffmpeg" -hide_banner -version >/dev/null 2>&1; then
   echo "$OUT/bin/ffmpeg"
   exit 0
