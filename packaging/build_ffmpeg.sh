@@ -19,7 +19,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/grok-spicy-build"
-BUILD_ID=1  # bump when the configure flags below change (names the cache folder)
+BUILD_ID=2  # bump when the configure flags below change (names the cache folder)
 OUT="${FFMPEG_MIN_DIR:-$CACHE/ffmpeg-min-$BUILD_ID}"
 if [ -x "$OUT/bin/ffmpeg" ] && "$OUT/bin/ffmpeg" -hide_banner -version >/dev/null 2>&1; then
   echo "$OUT/bin/ffmpeg"
@@ -64,10 +64,11 @@ tar -xf "$orig" -C "$tree" --strip-components=1
 cd "$tree"
 
 # What the app reads: H.264/HEVC/VP9/MPEG-4 video in MP4/MOV/MKV/WebM, AAC/MP3/Opus/Vorbis/FLAC/PCM
-# audio, PNG/JPEG/WebP/GIF/BMP/TIFF stills, SRT/ASS subtitles. What it writes: H.264 (libx264) +
-# AAC in MP4, JPEG/PNG frames, WAV, SRT/ASS/mov_text. Every native filter stays in.
-decoders="h264,hevc,vp8,vp9,mpeg4,mjpeg,png,apng,gif,webp,bmp,tiff,aac,aac_latm,mp3,mp3float,opus,vorbis,flac,pcm_s16le,pcm_s24le,pcm_s32le,pcm_f32le,pcm_u8,srt,subrip,ass,ssa,mov_text,webvtt"
-encoders="libx264,aac,mjpeg,png,pcm_s16le,pcm_f32le,srt,subrip,ass,ssa,mov_text,webvtt"
+# audio, PNG/JPEG/WebP/GIF/BMP/TIFF stills, SRT/ASS subtitles, and lavfi sources (rawvideo + PCM).
+# What it writes: H.264 (libx264) + AAC in MP4, JPEG/PNG frames, WAV, SRT/ASS/mov_text, and
+# `-f null` (wrapped_avframe) for measuring. Every native filter stays in.
+decoders="rawvideo,wrapped_avframe,pcm_*,h264,hevc,vp8,vp9,mpeg4,mjpeg,png,apng,gif,webp,bmp,tiff,aac,aac_latm,mp3,mp3float,opus,vorbis,flac,srt,subrip,ass,ssa,mov_text,webvtt"
+encoders="libx264,aac,mjpeg,png,rawvideo,wrapped_avframe,pcm_*,srt,subrip,ass,ssa,mov_text,webvtt"
 demuxers="mov,matroska,concat,image2,image_png_pipe,image_jpeg_pipe,image_webp_pipe,image_bmp_pipe,image_tiff_pipe,gif,wav,mp3,aac,flac,ogg,srt,ass,webvtt,h264,hevc,mjpeg,lavfi"
 muxers="mp4,mov,ipod,matroska,webm,null,image2,image2pipe,wav,adts,srt,ass,webvtt,mjpeg,h264,framemd5,md5"
 parsers="h264,hevc,vp8,vp9,mpeg4video,mjpeg,png,gif,webp,bmp,aac,aac_latm,mpegaudio,opus,vorbis,flac"
