@@ -42,6 +42,7 @@ def lower_bound(
     *,
     assembly_s: float = 0.0,
     character_concurrency: int = 3,
+    transitions: Sequence[str] = (),
 ) -> float:
     """Critical path of the plan's dependency graph, with unlimited video parallelism.
 
@@ -49,14 +50,22 @@ def lower_bound(
     keyframe chain (image + vision per scene, in order: each keyframe references the previous
     one) -> each scene's video as soon as its keyframe is final (video + drift vision) ->
     assembly (``assembly_s``, measured locally in the same run: it is not a remote latency).
-    No retries: the server scores every check above the threshold.
+    No retries: the server scores every check above the threshold. A clip whose boundary is
+    ``continuous`` pins the next scene's keyframe as its last frame, so it starts when that
+    keyframe is final (SPEC §3a).
     """
     rounds = math.ceil(n_characters / max(1, character_concurrency)) if n_characters else 0
     t = lat.chat + rounds * (lat.image + lat.vision)
-    last_video_end = 0.0
-    for d in durations:
+    keyframe_done: list[float] = []
+    for _d in durations:
         t += lat.image + lat.vision
-        last_video_end = max(last_video_end, t + lat.video(d) + lat.vision)
+        keyframe_done.append(t)
+    last_video_end = 0.0
+    for i, d in enumerate(durations):
+        ready = keyframe_done[i]
+        if i + 1 < len(durations) and i < len(transitions) and transitions[i] == "continuous":
+            ready = keyframe_done[i + 1]
+        last_video_end = max(last_video_end, ready + lat.video(d) + lat.vision)
     return max(t, last_video_end) + assembly_s
 
 

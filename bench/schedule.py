@@ -54,6 +54,7 @@ class RunResult:
     paid: dict[str, int]
     spent_usd: float
     billed_usd: float
+    bytes_sent: int
     repeated_paid: int
     stream_copied: bool
 
@@ -64,6 +65,7 @@ class StoryResult:
     scenes: int
     clip_seconds: int
     runs: list[RunResult] = field(default_factory=list)
+    transitions: list[str] = field(default_factory=list)  # the bench plan's (all cuts)
 
 
 def run_once(
@@ -127,6 +129,7 @@ def run_once(
             paid=dict(server.paid_calls),
             spent_usd=round(spent, 6),
             billed_usd=server.billed_usd(),
+            bytes_sent=server.bytes_received,
             repeated_paid=server.count_repeated_paid(),
             stream_copied="stream copy" in log_text,
         )
@@ -153,6 +156,7 @@ def summarize(
         durations,
         assembly_s=assembly,
         character_concurrency=character_concurrency,
+        transitions=story.transitions,
     )
     original = original_schedule(lat, story.characters, durations, assembly_s=assembly)
     wall = statistics.median(walls)
@@ -173,6 +177,7 @@ def summarize(
         "paid_calls_consistent": all(r.paid == first.paid for r in story.runs),
         "spent_usd": first.spent_usd,
         "billed_usd": first.billed_usd,
+        "bytes_sent": first.bytes_sent,
         "repeated_paid": max(r.repeated_paid for r in story.runs),
         "stream_copied": all(r.stream_copied for r in story.runs),
     }

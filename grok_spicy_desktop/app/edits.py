@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..domain.continuity import keep_continuity
 from ..domain.project import AssetStatus, Project
 from ..domain.story import Character, Scene, StoryPlan
 from ..domain.validation import normalize_plan
 from ..pipeline import regenerate as regen
+from ..pipeline import voice_edits
 
 
 def _normalized(project: Project, plan: StoryPlan) -> list[str]:
@@ -33,6 +35,9 @@ def update_scene(project: Project, scene: Scene) -> bool:
         return False
     plan.scenes = [scene if s.scene_id == scene.scene_id else s for s in plan.scenes]
     _normalized(project, plan)
+    if voice_edits.dialogue_only_change(old, scene):  # heard in its clip only
+        voice_edits.mark_clips_stale(project, [scene.scene_id])
+        return True
     regen.invalidate_scene(project, scene.scene_id)
     return True
 
@@ -61,6 +66,9 @@ def update_character(project: Project, original_name: str, character: Character)
             if target == old.name:
                 project.ref_mapping[label] = character.name
     _normalized(project, plan)
+    if voice_edits.voice_only_change(old, character):  # heard in the clips where they speak
+        voice_edits.mark_clips_stale(project, voice_edits.scenes_spoken_in(plan, character.name))
+        return True
     asset = project.character_asset(character.name)
     if asset is not None:
         asset.status = AssetStatus.PENDING
@@ -71,7 +79,11 @@ def update_character(project: Project, original_name: str, character: Character)
 
 def replace_plan(project: Project, plan: StoryPlan) -> list[str]:
     """Plan review: take the edited plan (validated) before anything is paid for."""
+    old = project.plan
     warnings = _normalized(project, plan)
+    if project.plan is not None:
+        warnings += keep_continuity(old, project.plan)
+        project.plan_warnings = warnings
     project.ensure_assets()
     return warnings
 
@@ -88,7 +100,9 @@ def reorder_scenes(project: Project, order: Sequence[int]) -> bool:
     old_ids = [s.scene_id for s in plan.scenes]
     if list(order) == old_ids:
         return False
+    before = plan.model_copy(deep=True)
     plan.scenes = [by_id[i] for i in order]
+    project.plan_warnings = [*project.plan_warnings, *keep_continuity(before, plan)]
     for pos, sid in enumerate(order):
         prev_old = old_ids[old_ids.index(sid) - 1] if old_ids.index(sid) > 0 else None
         prev_new = order[pos - 1] if pos > 0 else None

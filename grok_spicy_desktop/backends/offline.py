@@ -82,7 +82,14 @@ from .offline_planner import (
 )
 from .offline_score import score_images
 from .offline_traits import parse_look, stable_hash
-from .offline_video import edit_clip_args, frame_size, still_to_clip_args
+from .offline_video import (
+    edit_clip_args,
+    frame_size,
+    pinned_inputs,
+    pinned_paths,
+    still_to_clip_args,
+)
+from .offline_voice import voice_params, voiced_lines, write_scene_voices
 
 __all__ = [
     "OFFLINE_ALWAYS_BLOCK_TRIGGER",
@@ -295,7 +302,11 @@ class OfflineBackend:
             "mode": "edit" if video else ("image" if image else "text"),
             "input_digest": digest_in,
             "speed": self.speed,
+            **voice_params(request),
         }
+        pinned = pinned_inputs(request)  # pinned last/mid frames (1.5 semantics), if any
+        if pinned:
+            params["pinned"] = [[t, _file_digest(path)] for t, path in pinned]
         if image and not request.aspect_ratio:
             with Image.open(image) as im:
                 params["aspect_ratio"] = nearest_aspect_ratio(f"{im.width}:{im.height}")
@@ -309,6 +320,10 @@ class OfflineBackend:
             kept = self._input_path(request_id, params["mode"])
             if not kept.exists():
                 self._atomic_copy(source, kept)
+        for index, (_t, path) in enumerate(pinned):
+            kept_pin = self.work_dir / f"{request_id}.pin{index}.img"
+            if not kept_pin.exists():
+                self._atomic_copy(path, kept_pin)
         meta = self.work_dir / f"{request_id}.json"
         if not meta.exists():
             tmp = meta.with_suffix(".json.part")
@@ -438,7 +453,21 @@ class OfflineBackend:
                         key, image_size(params.get("aspect_ratio")), "", prompt, stable_hash(prompt)
                     )
                     source.write_bytes(to_png(still))
-                args = still_to_clip_args(source, part, prompt, seconds, size)
+                last, pins = pinned_paths(self.work_dir, job.request_id, params, seconds)
+                voices = write_scene_voices(
+                    voiced_lines(params), seconds, self.work_dir / f"{job.request_id}.voices.wav"
+                )
+                args = still_to_clip_args(
+                    source,
+                    part,
+                    prompt,
+                    seconds,
+                    size,
+                    last=last,
+                    pins=pins,
+                    voices=voices,
+                    audio=params.get("audio", True),
+                )
                 hint = seconds
             run_ffmpeg(args, timeout=300, cancel=job.cancel, progress=progress, duration_hint=hint)
             os.replace(part, out)

@@ -126,15 +126,8 @@ def run_gui(argv: Sequence[str] | None = None, project: Path | None = None) -> i
     from .live_price_fetch import fetch_live_prices
 
     background = CallGroup()
-    fetch_live_prices(settings, background, getattr(window, "refresh_estimate", None))
+    fetch_live_prices(settings, background, window.settings_applied)
     try:
         return run_app(app)
     finally:
         uninstall_exception_hooks()
-
-
-def take_screenshot(png_path: Path, project_dir: Path | None = None) -> int:
-    """Render the main window (1280x800) to ``png_path``; see ``screenshot.take_screenshot``."""
-    from .screenshot import take_screenshot as _take
-
-    return _take(Path(png_path), Path(project_dir) if project_dir is not None else None)

@@ -34,7 +34,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grok_spicy_desktop.media._atomic import staged
 from grok_spicy_desktop.media._steps import ProgressFn, StepProgress, check_cancel, work_folder
 from grok_spicy_desktop.media.errors import MediaError
 from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
@@ -48,6 +47,7 @@ from grok_spicy_desktop.media.graph import (
     timeline,
 )
 from grok_spicy_desktop.media.probe import MediaInfo, exact_duration, input_arg, probe
+from grok_spicy_desktop.storage.atomic import staged
 
 __all__ = [
     "AssemblyResult",
@@ -254,7 +254,8 @@ def assemble(
     width, height = target_size(aspect_ratio, resolution)
     infos = [_probe_clip(clip, i) for i, clip in enumerate(clips)]
     transitions = [clip.transition for clip in clips]
-    crossfades = any(t == "crossfade" for t in transitions[:-1])
+    # cross-fades and continuous joins (dropping a duplicated frame) need the one-pass graph
+    crossfades = any(t in ("crossfade", "continuous") for t in transitions[:-1])
     check_cancel(cancel)
     try:
         with work_folder(work_dir) as folder:

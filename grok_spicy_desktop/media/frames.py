@@ -15,15 +15,14 @@ from a previous take silently chained into the next scene. Here:
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from grok_spicy_desktop.media._atomic import discard, temp_sibling
 from grok_spicy_desktop.media.errors import MediaError
 from grok_spicy_desktop.media.ffmpeg import FFmpegCancelled, FFmpegError, run_ffmpeg
 from grok_spicy_desktop.media.probe import input_arg, probe
+from grok_spicy_desktop.storage.atomic import discard, replace_file, temp_sibling
 
 __all__ = ["extract_first_frame", "extract_last_frame"]
 
@@ -68,7 +67,7 @@ def _extract(
     try:
         for pre_input, extra in attempts:
             if _attempt(pre_input, video, tmp, extra, cancel=cancel, timeout=timeout):
-                os.replace(tmp, dest)
+                replace_file(tmp, dest)
                 return dest
     finally:
         discard(tmp)

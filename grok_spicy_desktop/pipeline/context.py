@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..backends.base import Backend, BackendError, CancelledError, ErrorKind, ModerationError
+from ..domain.pricing import Prices
 from ..domain.project import CallRecord, Project, utcnow
 from .events import Asset, AssetChanged, CostChanged, LogLine, RunEvent
 from .fingerprint import fingerprint, text_digest
@@ -40,28 +41,6 @@ FATAL_KINDS = frozenset(
 
 
 @dataclass
-class Prices:
-    chat_per_call: float = 0.01
-    vision_per_call: float = 0.01
-    image: float = 0.02
-    image_edit_input: float = 0.002
-    video_per_second: dict[str, float] = field(
-        default_factory=lambda: {"480p": 0.05, "720p": 0.07, "1080p": 0.25}
-    )
-    video_input_image: float = 0.002
-    video_edit_per_input_second: float = 0.01
-
-    def video(self, seconds: float, resolution: str) -> float:
-        rate = self.video_per_second.get(
-            resolution, max(self.video_per_second.values(), default=0.07)
-        )
-        return round(seconds * rate + self.video_input_image, 6)
-
-    def image_call(self, n_refs: int) -> float:
-        return round(self.image + n_refs * self.image_edit_input, 6)
-
-
-@dataclass
 class RunConfig:
     threshold: float = 0.80
     max_character_attempts: int = 3
@@ -80,7 +59,7 @@ class RunConfig:
     chat_model: str = "grok-4.20-non-reasoning"
     vision_model: str = "grok-4.3"
     image_model: str = "grok-imagine-image"
-    video_model: str = "grok-imagine-video"
+    video_model: str = "grok-imagine-video-1.5"
     prices: Prices = field(default_factory=Prices)
 
     @classmethod
@@ -112,9 +91,7 @@ class RunConfig:
         prices = getattr(settings, "prices", None)
         if prices is not None:
             data = prices.model_dump() if hasattr(prices, "model_dump") else dict(prices)
-            cfg.prices = Prices(
-                **{k: v for k, v in data.items() if k in Prices.__dataclass_fields__}
-            )
+            cfg.prices = Prices.model_validate(data)
         return cfg
 
 

@@ -21,6 +21,7 @@ from ..domain.validation import PlanError
 from ..media.assemble import ClipSpec, assemble
 from ..media.ffmpeg import FFmpegCancelled, FFmpegError
 from ..storage.fsutil import StorageError
+from . import file_ids
 from .characters import make_character, match_references
 from .context import BudgetExceeded, RunAborted, RunContext, is_fatal
 from .events import (
@@ -34,6 +35,7 @@ from .events import (
 from .keyframes import make_keyframe
 from .plan import estimate_usd, make_plan
 from .script import write_script, write_state
+from .shots import ClipLauncher
 from .videos import make_video
 
 log = logging.getLogger(__name__)
@@ -159,6 +161,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         )
         ctx.emit(CostChanged(ctx.spent(), ctx.estimate_usd))
 
+        file_ids.seed(ctx)  # images uploaded in an earlier session go by id again
         _run_characters(ctx, plan, progress)
         if ctx.fatal:
             raise ctx.fatal
@@ -187,6 +190,11 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
                 videos_done += 1
                 progress.set("videos", videos_done / n, f"{videos_done}/{n} scene videos")
 
+        # A clip starts as soon as every keyframe it pins is final (its own; the next one's too
+        # at a continuous boundary), while later keyframes are still being made.
+        launcher = ClipLauncher(
+            plan, lambda sid: video_futures.append(video_pool.submit(video_job, sid))
+        )
         try:
             for i, scene in enumerate(plan.scenes):
                 ctx.check()
@@ -200,7 +208,8 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
                     partial(make_keyframe, ctx, plan, scene, kf),
                     partial(ctx.asset_changed, kf),
                 )
-                video_futures.append(video_pool.submit(video_job, scene.scene_id))
+                launcher.keyframe_final(scene.scene_id)
+            launcher.flush()
             progress.set("keyframes", 1.0, f"{n} keyframes")
             script = write_script(ctx.handle, project)
             ctx.emit(ScriptWritten(script))
@@ -212,6 +221,8 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         if ctx.fatal:
             raise ctx.fatal
 
+        if file_ids.harvest(ctx):
+            ctx.save()
         outcome = _assemble(ctx, plan, progress)
     except (CancelledError, FFmpegCancelled):
         outcome = RunOutcome(

@@ -19,11 +19,22 @@ from ..domain.story import Scene, StoryPlan
 from ..media.frames import extract_first_frame, extract_last_frame
 from ..media.probe import probe
 from ..storage.fsutil import atomic_copy, unique_path
-from . import prompts
+from . import file_ids, prompts
 from .context import RunContext
+from .dialogue_prompt import ClipDialogue, clip_dialogue_for, fingerprint_params, with_dialogue
 from .events import VideoStarted
 from .image_loop import score_image
 from .keyframes import scene_sheets
+from .shots import (
+    Shot,
+    answered_model,
+    build_shot,
+    drift_inputs,
+    fp_inputs,
+    retry_below,
+    start_with_fallback,
+    video_model,
+)
 
 
 def _notify(ctx: RunContext, asset: VideoAsset) -> None:
@@ -43,20 +54,41 @@ def video_call(
     duration: int | None,
     label: str,
     dest_stem: str,
+    shot: Shot | None = None,
 ) -> tuple[str, float, str]:
     """Start (or resume) one paid video job and download it. Returns (rel path, cost, fp)."""
     source = image or video
     assert source is not None
-    resolution = ctx.config.resolution
-    fp = ctx.fp(
-        "video",
-        slot=slot,
-        files=[source],
-        prompt=prompt,
-        duration=duration,
-        aspect=plan.aspect_ratio if image else None,
-        resolution=resolution if image else None,
-    )
+    if shot is not None and image is not None:
+        prompt = shot.prompt(prompt)
+    resolution = shot.resolution if shot is not None else ctx.config.resolution
+    pinned = shot is not None and image is not None and shot.pinned
+
+    def dialogue(model: str | None) -> ClipDialogue:
+        return clip_dialogue_for(
+            plan, scene, model=model, silent=ctx.project.options.silent_clips, edit=image is None
+        )
+
+    if ctx.backend.is_offline:
+        talk = dialogue(ctx.model_names["video"])
+    else:
+        talk = dialogue(shot.model if shot is not None else video_model(ctx))
+
+    def key() -> str:
+        on = shot is not None and image is not None and shot.pinned
+        return ctx.fp(
+            "video",
+            slot=slot,
+            files=shot.fingerprint_files() if on and shot is not None else [source],
+            prompt=prompt,
+            duration=duration,
+            aspect=plan.aspect_ratio if image else None,
+            resolution=(shot.resolution if shot else resolution) if image else None,
+            **(shot.fingerprint_params() if on and shot is not None else {}),
+            **fingerprint_params(talk),
+        )
+
+    fp = key()
     with ctx.lock:
         record = ctx.project.call(fp)
     if (
@@ -70,7 +102,12 @@ def video_call(
             record.result.get("reason", "Blocked by content moderation (earlier run).")
         )
     estimate = (
-        ctx.config.prices.video(duration or 8, resolution)
+        ctx.config.prices.video(
+            duration or 8,
+            resolution,
+            n_images=len(fp_inputs(shot)),
+            model=shot.model if shot is not None else video_model(ctx),
+        )
         if image
         else (duration or 6) * ctx.config.prices.video_edit_per_input_second
         + ctx.config.prices.video(duration or 6, resolution)
@@ -81,6 +118,8 @@ def video_call(
     else:
         ctx.check()
         ctx.check_budget(estimate, label)
+        if talk.notice:
+            ctx.note(talk.notice, logging.WARNING)
         req = VideoRequest(
             prompt=prompt,
             image=image,
@@ -95,8 +134,20 @@ def video_call(
                 "palette": plan.color_palette,
                 "kind": "video" if image else "correction",
             },
+            model=None if ctx.backend.is_offline else (shot.model if shot else video_model(ctx)),
         )
-        job = ctx.backend.start_video(req)
+        req = with_dialogue(req, talk)
+        if pinned and shot is not None:
+            req.last_frame, req.keyframes = shot.last, shot.mids
+            req.reference_images = tuple(shot.references)
+        job = start_with_fallback(ctx, req, shot if pinned else None)
+        if talk.reference_audios and not req.reference_audios:  # fell back: a model without voices
+            talk = dialogue(req.model)
+            fp = key()
+            if talk.notice:
+                ctx.note(talk.notice, logging.WARNING)
+        elif pinned and shot is not None and not shot.pinned:
+            fp = key()  # fell back to plain image-to-video: record the job under its real key
         request_id = job.request_id
         ctx.record_pending(fp, label, request_id)
     status = _poll(ctx, asset, request_id, label)
@@ -214,7 +265,14 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
     names, sheets = scene_sheets(ctx, scene)
     check_refs = sheets or [keyframe]
     prompt = kf.video_prompt or prompts.video_prompt(plan, scene)
+    if not ctx.backend.is_offline:
+        with ctx.lock:
+            ctx.model_names["video"] = video_model(ctx)
+    shot = build_shot(ctx, plan, scene, keyframe, sheets, names)
     instructions = prompts.drift_check(scene, names)
+    check_refs, check_names, instructions = drift_inputs(
+        ctx, plan, scene, shot, check_refs, names, instructions
+    )
     threshold = ctx.config.threshold
     asset.status = AssetStatus.RUNNING
     asset.error = None
@@ -245,6 +303,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
                 duration=duration,
                 label=f"scene {scene.scene_id} {kind}",
                 dest_stem=stem,
+                shot=shot if image is not None else None,
             )
 
         (rel, cost, fp), used = ctx.with_moderation(prompt_text, go)
@@ -255,7 +314,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             last,
             check_refs,
             f"scene {scene.scene_id} video",
-            {"kind": "drift", "scene_id": scene.scene_id, "characters": names},
+            {"kind": "drift", "scene_id": scene.scene_id, "characters": check_names},
         )
         existing = next((t for t in asset.takes if t.fingerprint == fp), None)
         take = Take(
@@ -267,7 +326,8 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             issues=score.issues,
             fix_prompt=score.fix_prompt,
             cost_usd=round(cost + score_cost, 6),
-            model=ctx.model_names["video"],
+            model=answered_model(ctx, fp),
+            last_frame_of=shot.last_scene if image is not None else None,
             fingerprint=fp,
             references=[ctx.rel(src) for src in (image, video) if src is not None],
         )
@@ -302,7 +362,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
         length = probe(ctx.path(best.path)).duration
         fix = prompts.fix_prompt(best.fix_prompt, best.issues)
         try:
-            if length <= ctx.config.video_edit_max_seconds:
+            if length <= ctx.config.video_edit_max_seconds and shot.last is None:
                 corrections += 1
                 attempt(
                     "correction",
@@ -313,7 +373,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
                     None,
                     f"scene_{scene.scene_id}_c{corrections}",
                 )
-            elif not retried and (best.score or 0.0) < ctx.config.extended_retry_threshold:
+            elif not retried and (best.score or 0.0) < retry_below(ctx, shot):
                 retried = True
                 corrections += 1
                 attempt(
@@ -353,5 +413,6 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             atomic_copy(last, folder / f"scene_{scene.scene_id}_last.jpg")
             asset.first_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_first.jpg")
             asset.last_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_last.jpg")
+    file_ids.harvest(ctx)  # ids of the sheets/keyframes this clip sent, kept with their takes
     ctx.save()
     _notify(ctx, asset)
