@@ -1,4 +1,4 @@
-"""The command line: ``grok-spicy`` opens the app; ``run``/``resume``/``check-key`` work headless.
+"""The command line: ``grok-spicy`` opens the app; ``run``/``resume``/``plan``/``check-key`` work headless.
 
 Exit codes are a contract: 0 complete, 2 usage or bad input, 3 complete with gaps, 4 failed,
 130 cancelled. A successful run prints the final video's absolute path on stdout; everything
@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .cli_export import add_export_parser, cmd_export
+from .cli_plan import add_plan_parser, cmd_plan
 from .domain.project import RunStatus
 from .domain.rules import MAX_REFERENCES
 
@@ -94,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--style", help="visual style hint")
     run.add_argument("-v", "--verbose", action="store_true", help="debug output on the console")
 
+    add_plan_parser(sub)
+
     resume = sub.add_parser(
         "resume", help="continue a project where it stopped (nothing paid twice)"
     )
@@ -107,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "launch", help="open the app, or without a display run the offline demo headless"
     )
+    add_export_parser(sub)
     return p
 
 
@@ -275,6 +280,8 @@ def cmd_resume(args: argparse.Namespace) -> int:
             raise UsageError(session.handle.readonly_reason or "The project is open elsewhere.")
         if session.handle.recovered_from:
             print(session.handle.recovered_from, file=sys.stderr)
+        for notice in session.handle.notices:
+            print(f"Warning: {notice}", file=sys.stderr)
         requested = args.backend or session.project.options.backend
         kind, why = resolve_backend(requested, settings)
         session.backend_kind = kind
@@ -337,8 +344,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "resume":
             return cmd_resume(args)
+        if args.command == "plan":
+            return cmd_plan(args, parse_refs)
         if args.command == "check-key":
             return cmd_check_key()
+        if args.command == "export":
+            outcome = cmd_export(args, _install_sigint)
+            return EXIT_USAGE if outcome == "bad_input" else OUTCOME_EXIT[RunStatus(outcome)]
         if args.command == "launch":
             if has_display():
                 from .gui.app import run_gui
