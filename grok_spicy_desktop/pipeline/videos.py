@@ -134,6 +134,7 @@ def video_call(
                 "style": plan.style,
                 "palette": plan.color_palette,
                 "kind": "video" if image else "correction",
+                "take": asset.regen,  # the offline renderer varies a regenerated take
             },
             model=None if ctx.backend.is_offline else (shot.model if shot else video_model(ctx)),
         )

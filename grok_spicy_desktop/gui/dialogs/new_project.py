@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...app.live_prices import price_source
 from ...domain.project import RunOptions
 from ...domain.story import ASPECT_RATIOS
 from ..characters import IMAGE_FILTER
@@ -333,9 +334,10 @@ class NewProjectDialog(QDialog):
             self.cost_label.setText("Estimated cost: unavailable")
             self.cost_label.setToolTip(str(exc))
             return
-        self.cost_label.setText(f"Estimated cost: about ${usd:,.2f}")
+        source = price_source(self._settings)  # "live prices, fetched 10:42" | "built-in prices"
+        self.cost_label.setText(f"Estimated cost: about ${usd:,.2f} ({source})")
         self.cost_label.setToolTip(
-            "Before anything is paid. Retries and regenerations cost more; "
+            f"Before anything is paid, at {source}. Retries and regenerations cost more; "
             "set a budget cap in Settings."
         )
 
