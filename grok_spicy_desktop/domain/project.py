@@ -205,6 +205,7 @@ class RunOptions(BaseModel):
     resolution: Literal["480p", "720p", "1080p"] = "720p"
     backend: Literal["offline", "xai"] = "offline"
     pause_after_plan: bool = False
+    silent_clips: bool = False  # generate_audio=false: clips without sound (same price)
     # None: the configured default (grok-imagine-video-1.5). Set when a key was refused 1.5
     # (remembered, with video_model_note saying so) and for projects made before 1.5.
     video_model: str | None = None
@@ -228,6 +229,7 @@ class Project(BaseModel):
     characters: list[CharacterAsset] = Field(default_factory=list)
     keyframes: list[KeyframeAsset] = Field(default_factory=list)
     videos: list[VideoAsset] = Field(default_factory=list)
+    mid_keyframes: list[KeyframeAsset] = Field(default_factory=list)  # phase-change pins (1.5)
     calls: list[CallRecord] = Field(default_factory=list)
     rewordings: dict[str, str] = Field(default_factory=dict)  # original prompt hash -> reworded
     final_video: str | None = None

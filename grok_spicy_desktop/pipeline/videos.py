@@ -10,28 +10,31 @@ record, so a restart resumes polling (results live 24 h) instead of paying again
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 from ..backends.base import BackendError, ErrorKind, ModerationError, VideoRequest, VideoStatus
 from ..backends.retry import is_transient
 from ..domain.project import AssetStatus, CallRecord, Take, VideoAsset, best_of, utcnow
 from ..domain.story import Scene, StoryPlan
-from ..media.frames import extract_first_frame, extract_last_frame
 from ..media.probe import probe
-from ..storage.fsutil import atomic_copy, unique_path
+from ..storage.fsutil import unique_path
 from . import file_ids, prompts
+from .clip_frames import clip_frames, keep_final_frames
 from .context import RunContext
+from .dialogue_prompt import ClipDialogue, clip_dialogue_for, fingerprint_params, with_dialogue
 from .events import VideoStarted
 from .image_loop import score_image
 from .keyframes import scene_sheets
+from .midframes import pinned_mids
 from .polling import poll_until_done, record_answer, start_video, was_ambiguous
 from .shots import (
-    ARRIVAL_CLAUSE,
-    ARRIVAL_NAME,
     Shot,
     answered_model,
     build_shot,
+    drift_inputs,
     fp_inputs,
+    retry_below,
     start_with_fallback,
     video_model,
 )
@@ -64,6 +67,16 @@ def video_call(
     resolution = shot.resolution if shot is not None else ctx.config.resolution
     pinned = shot is not None and image is not None and shot.pinned
 
+    def dialogue(model: str | None) -> ClipDialogue:
+        return clip_dialogue_for(
+            plan, scene, model=model, silent=ctx.project.options.silent_clips, edit=image is None
+        )
+
+    if ctx.backend.is_offline:
+        talk = dialogue(ctx.model_names["video"])
+    else:
+        talk = dialogue(shot.model if shot is not None else video_model(ctx))
+
     def key() -> str:
         on = shot is not None and image is not None and shot.pinned
         return ctx.fp(
@@ -75,6 +88,7 @@ def video_call(
             aspect=plan.aspect_ratio if image else None,
             resolution=(shot.resolution if shot else resolution) if image else None,
             **(shot.fingerprint_params() if on and shot is not None else {}),
+            **fingerprint_params(talk),
         )
 
     fp = key()
@@ -107,6 +121,8 @@ def video_call(
     else:
         ctx.check()
         ctx.check_budget(estimate, label)
+        if talk.notice:
+            ctx.note(talk.notice, logging.WARNING)
         req = VideoRequest(
             prompt=prompt,
             image=image,
@@ -120,20 +136,22 @@ def video_call(
                 "style": plan.style,
                 "palette": plan.color_palette,
                 "kind": "video" if image else "correction",
+                "take": asset.regen,  # the offline renderer varies a regenerated take
             },
             model=None if ctx.backend.is_offline else (shot.model if shot else video_model(ctx)),
         )
+        req = with_dialogue(req, talk)
         if pinned and shot is not None:
             req.last_frame, req.keyframes = shot.last, shot.mids
             req.reference_images = tuple(shot.references)
-        job = start_video(  # a start that timed out is recorded and retried at the end
-            ctx,
-            lambda: start_with_fallback(ctx, req, shot if pinned else None),
-            fp,
-            label,
-            estimate,
-        )
-        if pinned and shot is not None and not shot.pinned:
+        starter = partial(start_with_fallback, ctx, req, shot if pinned else None)
+        job = start_video(ctx, starter, fp, label, estimate)  # a timeout: retried at the end
+        if talk.reference_audios and not req.reference_audios:  # fell back: a model without voices
+            talk = dialogue(req.model)
+            fp = key()
+            if talk.notice:
+                ctx.note(talk.notice, logging.WARNING)
+        elif pinned and shot is not None and not shot.pinned:
             fp = key()  # fell back to plain image-to-video: record the job under its real key
         request_id = job.request_id
         ctx.record_pending(fp, label, request_id)
@@ -208,23 +226,6 @@ def _poll(ctx: RunContext, asset: VideoAsset, request_id: str, label: str) -> Vi
     return poll_until_done(ctx, request_id, label, progress)
 
 
-def _frames(ctx: RunContext, scene_id: int, rel: str, tag: str) -> tuple[Path, Path]:
-    folder = Path(ctx.handle.asset_dir("frames"))
-    clip = ctx.path(rel)
-    first = folder / f"scene_{scene_id}_{tag}_first.jpg"
-    last = folder / f"scene_{scene_id}_{tag}_last.jpg"
-    made_at = clip.stat().st_mtime_ns
-
-    def fresh(frame: Path) -> bool:  # extracted from this very clip already (resume, final copy)
-        return frame.is_file() and frame.stat().st_size > 0 and frame.stat().st_mtime_ns >= made_at
-
-    if not fresh(first):
-        extract_first_frame(clip, first)
-    if not fresh(last):
-        extract_last_frame(clip, last)
-    return first, last
-
-
 def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset) -> None:
     kf = ctx.project.keyframe(scene.scene_id)
     if asset.selected is not None and asset.status == AssetStatus.DONE and asset.locked:
@@ -243,13 +244,11 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
     if not ctx.backend.is_offline:
         with ctx.lock:
             ctx.model_names["video"] = video_model(ctx)
-    shot = build_shot(ctx, plan, scene, keyframe, sheets, names)
+    shot = build_shot(ctx, plan, scene, keyframe, sheets, names, pinned_mids(ctx, scene))
     instructions = prompts.drift_check(scene, names)
-    check_names = list(names)
-    if shot.last is not None:  # a continuous clip must also arrive on the next keyframe
-        check_refs = [*check_refs, shot.last]
-        check_names.append(ARRIVAL_NAME)
-        instructions = f"{instructions} {ARRIVAL_CLAUSE}"
+    check_refs, check_names, instructions = drift_inputs(
+        ctx, plan, scene, shot, check_refs, names, instructions
+    )
     threshold = ctx.config.threshold
     asset.status = AssetStatus.RUNNING
     asset.error = None
@@ -284,7 +283,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             )
 
         (rel, cost, fp), used = ctx.with_moderation(prompt_text, go)
-        _first, last = _frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}")
+        _first, last = clip_frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}")
         score, score_cost = score_image(
             ctx,
             instructions,
@@ -339,7 +338,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
         length = probe(ctx.path(best.path)).duration
         fix = prompts.fix_prompt(best.fix_prompt, best.issues)
         try:
-            if length <= ctx.config.video_edit_max_seconds:
+            if length <= ctx.config.video_edit_max_seconds and shot.last is None:
                 corrections += 1
                 attempt(
                     "correction",
@@ -350,7 +349,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
                     None,
                     f"scene_{scene.scene_id}_c{corrections}",
                 )
-            elif not retried and (best.score or 0.0) < ctx.config.extended_retry_threshold:
+            elif not retried and (best.score or 0.0) < retry_below(ctx, shot):
                 retried = True
                 corrections += 1
                 attempt(
@@ -393,12 +392,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             asset.correction_passes = corrections
             info = probe(ctx.path(final.path))
             asset.duration = round(info.duration, 3)
-            folder = Path(ctx.handle.asset_dir("frames"))
-            first, last = _frames(ctx, scene.scene_id, final.path, f"t{made.index(final) + 1}")
-            atomic_copy(first, folder / f"scene_{scene.scene_id}_first.jpg")
-            atomic_copy(last, folder / f"scene_{scene.scene_id}_last.jpg")
-            asset.first_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_first.jpg")
-            asset.last_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_last.jpg")
+            keep_final_frames(ctx, asset, final.path, f"t{made.index(final) + 1}")
     file_ids.harvest(ctx)  # ids of the sheets/keyframes this clip sent, kept with their takes
     ctx.save()
     _notify(ctx, asset)
