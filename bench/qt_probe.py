@@ -225,12 +225,15 @@ def responsive_control(scenes: int, timeout_s: float) -> None:
     from grok_spicy_desktop.gui.app import create_app
     from grok_spicy_desktop.gui.qt_observer import QtObserver
     from grok_spicy_desktop.gui.workers import Worker, start
+    from grok_spicy_desktop.pipeline.events import LogLine
     from grok_spicy_desktop.storage.settings import Settings
 
     app = create_app(["grok-spicy"])
     observer = QtObserver()
     received: list[str] = []
-    observer.log.connect(lambda _level, message: received.append(message))
+    observer.received.connect(
+        lambda e: received.append(e.message) if isinstance(e, LogLine) else None
+    )
     session = new_session(
         "A shy robot gardener and a curious fox plant a glowing seed.",
         RunOptions(backend="offline", scene_count=scenes),

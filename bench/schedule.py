@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grok_spicy_desktop.pipeline.events import ProgressChanged, RunError
+
 from .env import BENCH_KEY
 from .latency import LatencyModel, lower_bound, original_schedule
 from .server import BenchXaiServer
@@ -32,20 +34,16 @@ class _Timings:
         self.assembly_end: float | None = None
         self.errors: list[str] = []
 
-    def on_progress(self, step: str, fraction: float, message: str, overall: float) -> None:
-        now = time.monotonic()
-        if step == "assembly" and fraction <= 0.0 and self.assembly_start is None:
-            self.assembly_start = now
-        if step == "assembly" and fraction >= 1.0:
-            self.assembly_end = now
-
-    def on_error(self, kind: str, message: str) -> None:
-        self.errors.append(f"{kind}: {message}")
-
-    def __getattr__(self, name: str) -> Any:  # every other observer callback: ignore
-        if name.startswith("on_"):
-            return lambda *a, **k: None
-        raise AttributeError(name)
+    def __call__(self, event: Any) -> None:  # a RunEvent
+        if isinstance(event, ProgressChanged):
+            now = time.monotonic()
+            step, fraction = event.step, event.fraction
+            if step == "assembly" and fraction <= 0.0 and self.assembly_start is None:
+                self.assembly_start = now
+            if step == "assembly" and fraction >= 1.0:
+                self.assembly_end = now
+        elif isinstance(event, RunError):
+            self.errors.append(f"{event.kind}: {event.message}")
 
 
 @dataclass

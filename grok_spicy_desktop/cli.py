@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .domain.rules import MAX_REFERENCES
 
 EXIT_OK, EXIT_USAGE, EXIT_GAPS, EXIT_FAILED, EXIT_CANCELLED = 0, 2, 3, 4, 130
 OUTCOME_EXIT = {
@@ -125,8 +126,10 @@ def parse_refs(items: Sequence[str]) -> dict[str, list[Path]]:
         except ValueError as exc:
             raise UsageError(f"--ref {name.strip()}: {exc}") from exc
         refs.setdefault(name.strip(), []).append(file)
-        if len(refs[name.strip()]) > 3:
-            raise UsageError(f"--ref {name.strip()}: at most 3 photos per character.")
+        if len(refs[name.strip()]) > MAX_REFERENCES:
+            raise UsageError(
+                f"--ref {name.strip()}: at most {MAX_REFERENCES} photos per character."
+            )
     return refs
 
 

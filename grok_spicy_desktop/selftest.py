@@ -239,7 +239,7 @@ def check_offline_pipeline(folder: Path) -> str:
     from .app.projects import new_session
     from .domain.project import RunOptions
     from .media.probe import probe
-    from .pipeline.observer import NullObserver
+    from .pipeline.observer import null_observer
     from .storage.settings import load_settings
 
     session = new_session(
@@ -250,7 +250,7 @@ def check_offline_pipeline(folder: Path) -> str:
         folder=folder,
     )
     try:
-        outcome = session.run(NullObserver(), threading.Event(), stop_after_plan=False)
+        outcome = session.run(null_observer, threading.Event(), stop_after_plan=False)
         if outcome.status != "complete" or not outcome.final_video:
             raise CheckFailed(f"run ended '{outcome.status}': {outcome.message}")
         plan = session.project.plan

@@ -8,9 +8,17 @@ from typing import IO, Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from .domain.project import CharacterAsset, KeyframeAsset, RunOutcome, VideoAsset
-from .domain.story import StoryPlan
-from .pipeline.observer import NullObserver
+from .pipeline.events import (
+    AssetChanged,
+    CostChanged,
+    LogLine,
+    PlanReady,
+    ProgressChanged,
+    RunError,
+    RunEvent,
+    RunFinished,
+    RunStarted,
+)
 
 STEP_LABELS = {
     "plan": "Plan",
@@ -22,7 +30,7 @@ STEP_LABELS = {
 }
 
 
-class TerminalObserver(NullObserver):
+class TerminalObserver:
     """Live progress bars on a TTY; plain lines when the output is not a terminal (logs, CI)."""
 
     def __init__(self, title: str, stream: IO[str]) -> None:
@@ -56,33 +64,39 @@ class TerminalObserver(NullObserver):
     def _say(self, text: str, style: str = "") -> None:
         self.console.print(text, style=style or None)
 
-    def on_run_start(self, project_name: str, concept: str) -> None:
-        self._say(f"Grok Spicy: {project_name}", "bold")
+    def __call__(self, event: RunEvent) -> None:
+        match event:
+            case RunStarted(name, _concept):
+                self._say(f"Grok Spicy: {name}", "bold")
+            case PlanReady(plan, warnings):
+                self._say(
+                    f"Plan: “{plan.title}”, {len(plan.characters)} characters, "
+                    f"{len(plan.scenes)} scenes, {plan.total_seconds} s, {plan.aspect_ratio}"
+                )
+                for w in warnings:
+                    self._say(f"  note: {w}", "yellow")
+            case AssetChanged(asset):
+                if asset.status in ("done", "blocked", "failed"):
+                    what = "drift score" if event.kind == "video" else "score"
+                    score = f" {what} {asset.score:.2f}" if asset.score is not None else ""
+                    self._say(f"  {event.kind} {event.key}: {asset.status}{score}")
+            case ProgressChanged(step, fraction, message, overall):
+                self._progress(step, fraction, message, overall)
+            case CostChanged(spent, estimate):
+                est = f" of ~${estimate:.2f}" if estimate else ""
+                self.cost = f"${spent:.2f}{est}"
+            case LogLine(level, message):
+                if level >= logging.WARNING:
+                    self._say(f"  {message}", "yellow" if level < logging.ERROR else "red")
+            case RunError(kind, message):
+                self._say(f"Error ({kind}): {message}", "red")
+            case RunFinished(outcome):
+                style = {"complete": "green", "complete_with_gaps": "yellow"}.get(
+                    outcome.status, "red"
+                )
+                self._say(f"Run {outcome.status.replace('_', ' ')} — spent {self.cost}", style)
 
-    def on_plan(self, plan: StoryPlan, warnings: list[str]) -> None:
-        self._say(
-            f"Plan: “{plan.title}”, {len(plan.characters)} characters, {len(plan.scenes)} scenes, "
-            f"{plan.total_seconds} s, {plan.aspect_ratio}"
-        )
-        for w in warnings:
-            self._say(f"  note: {w}", "yellow")
-
-    def on_character(self, asset: CharacterAsset) -> None:
-        if asset.status in ("done", "blocked", "failed"):
-            score = f" score {asset.score:.2f}" if asset.score is not None else ""
-            self._say(f"  character {asset.name}: {asset.status}{score}")
-
-    def on_keyframe(self, asset: KeyframeAsset) -> None:
-        if asset.status in ("done", "blocked", "failed"):
-            score = f" score {asset.score:.2f}" if asset.score is not None else ""
-            self._say(f"  keyframe {asset.scene_id}: {asset.status}{score}")
-
-    def on_video(self, asset: VideoAsset) -> None:
-        if asset.status in ("done", "blocked", "failed"):
-            score = f" drift score {asset.score:.2f}" if asset.score is not None else ""
-            self._say(f"  video {asset.scene_id}: {asset.status}{score}")
-
-    def on_progress(self, step: str, fraction: float, message: str, overall: float) -> None:
+    def _progress(self, step: str, fraction: float, message: str, overall: float) -> None:
         if self.live and self.overall is not None:
             self.progress.update(
                 self.overall,
@@ -94,18 +108,3 @@ class TerminalObserver(NullObserver):
         if pct // 10 != self._last_plain.get("overall", -1) // 10 or fraction >= 1.0:
             self._last_plain["overall"] = pct
             self._say(f"[{pct:3d}%] {STEP_LABELS.get(step, step)}: {message} ({self.cost})")
-
-    def on_cost(self, spent_usd: float, estimate_usd: float | None) -> None:
-        est = f" of ~${estimate_usd:.2f}" if estimate_usd else ""
-        self.cost = f"${spent_usd:.2f}{est}"
-
-    def on_log(self, level: int, message: str) -> None:
-        if level >= logging.WARNING:
-            self._say(f"  {message}", "yellow" if level < logging.ERROR else "red")
-
-    def on_error(self, kind: str, message: str) -> None:
-        self._say(f"Error ({kind}): {message}", "red")
-
-    def on_complete(self, outcome: RunOutcome) -> None:
-        style = {"complete": "green", "complete_with_gaps": "yellow"}.get(outcome.status, "red")
-        self._say(f"Run {outcome.status.replace('_', ' ')} — spent {self.cost}", style)

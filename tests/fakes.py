@@ -24,6 +24,14 @@ from grok_spicy_desktop.backends.base import (
     VideoRequest,
     VideoStatus,
 )
+from grok_spicy_desktop.domain.project import (
+    AssetBase,
+    AssetStatus,
+    Project,
+    RunOutcome,
+    RunStatus,
+    Take,
+)
 from grok_spicy_desktop.domain.story import (
     Character,
     CharacterRefMapping,
@@ -123,6 +131,46 @@ def tiny_clip(seconds: int, variant: int = 0) -> bytes:
                 )
                 _clip_cache[key] = out.read_bytes()
         return _clip_cache[key]
+
+
+def make_clip(path: Path, seconds: int = 2, variant: int = 0) -> Path:
+    """Write a real H.264+AAC clip to ``path`` (the one clip maker of the test suite)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(tiny_clip(seconds, variant))
+    return path
+
+
+def done_project(
+    plan: StoryPlan | None = None, root: Path | None = None, *, film: bool = True
+) -> Project:
+    """A finished project: every sheet, keyframe and video done with one take. With ``root``,
+    the takes are written there (PNGs, real clips) and ``final_video.mp4`` joins the clips."""
+    plan = plan or make_plan()
+    project = Project(id="done", name=plan.title, concept="A harbour story", plan=plan)
+    project.plan_approved = True
+    project.ensure_assets()
+    assets: list[tuple[AssetBase, str]] = [
+        (c, f"characters/{c.name}_v1.png") for c in project.characters
+    ]
+    assets += [(k, f"keyframes/scene_{k.scene_id}_v1.png") for k in project.keyframes]
+    assets += [(v, f"videos/scene_{v.scene_id}.mp4") for v in project.videos]
+    for i, (asset, rel) in enumerate(assets):
+        asset.add_take(Take(index=1, kind="generate", prompt="p", path=rel, score=0.9))
+        asset.selected_take, asset.status = 1, AssetStatus.DONE
+        if root is not None:
+            target = root / rel
+            if rel.endswith(".mp4"):
+                make_clip(target, 1, i)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                Image.new("RGB", (64, 36), ((i * 40) % 256, 90, 160)).save(target)
+    if film:
+        project.final_video = "final_video.mp4"
+        project.film_clips = project.current_clips()
+        project.outcome = RunOutcome(status=RunStatus.COMPLETE, final_video="final_video.mp4")
+        if root is not None:
+            make_clip(root / "final_video.mp4", len(project.videos), 99)
+    return project
 
 
 class FakeBackend:

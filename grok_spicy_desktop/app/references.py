@@ -7,10 +7,12 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from ..domain.rules import PHOTO_TYPES_TEXT
+
 MAX_REFERENCE_BYTES = 50 * 1024 * 1024
 MAX_REFERENCE_PIXELS = 200_000_000  # a 12000x12000 photo is fine (downscaled before upload)
 
-SUPPORTED = "JPEG, PNG, WebP, GIF, BMP or TIFF"
+SUPPORTED = PHOTO_TYPES_TEXT
 
 
 def check_reference_file(path: Path) -> None:

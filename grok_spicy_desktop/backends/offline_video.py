@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..domain.rules import RESOLUTIONS
 from ..domain.story import ASPECT_RATIOS, nearest_aspect_ratio
 from .offline_traits import stable_hash
 
 FPS = 24
-RESOLUTIONS = {"480p": 480, "720p": 720, "1080p": 1080}
 OVERSCAN = 1.25  # the still is scaled this much larger than the frame so the camera can move
 
 _CAMERA_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -58,7 +58,9 @@ def best_of(takes: Iterable[Take]) -> Take | None:
     )
 
 
-class _AssetBase(BaseModel):
+class AssetBase(BaseModel):
+    """What character sheets, keyframes and videos share: status, takes, the chosen take."""
+
     status: AssetStatus = AssetStatus.PENDING
     takes: list[Take] = Field(default_factory=list)
     selected_take: int | None = None  # Take.index
@@ -92,7 +94,7 @@ class _AssetBase(BaseModel):
         return take
 
 
-class CharacterAsset(_AssetBase):
+class CharacterAsset(AssetBase):
     name: str
     mode: Literal["generate", "stylize"] = "generate"
     reference_paths: list[str] = Field(default_factory=list)
@@ -102,7 +104,7 @@ class CharacterAsset(_AssetBase):
         return self.path
 
 
-class KeyframeAsset(_AssetBase):
+class KeyframeAsset(AssetBase):
     scene_id: int
     video_prompt: str = ""
     edit_passes: int = 0
@@ -112,7 +114,7 @@ class KeyframeAsset(_AssetBase):
         return self.path
 
 
-class VideoAsset(_AssetBase):
+class VideoAsset(AssetBase):
     scene_id: int
     duration: float | None = None  # measured, of the selected take
     first_frame_path: str | None = None
@@ -150,8 +152,37 @@ class Gap(BaseModel):
     reason: str
 
 
+AssetKind = Literal["character", "keyframe", "video"]
+"""What ``regenerate`` and ``select_take`` act on; the key is a character name or a scene id."""
+
+
+class RunStatus(StrEnum):
+    """How a run (or a regenerate) ended. Stored in ``project.json`` as its string value."""
+
+    COMPLETE = "complete"
+    COMPLETE_WITH_GAPS = "complete_with_gaps"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    PAUSED = "paused"
+
+    @property
+    def finished(self) -> bool:
+        """A film exists (maybe with gaps)."""
+        return self in (RunStatus.COMPLETE, RunStatus.COMPLETE_WITH_GAPS)
+
+    @property
+    def resumable(self) -> bool:
+        """Continue picks up where it stopped."""
+        return self in (
+            RunStatus.CANCELLED,
+            RunStatus.FAILED,
+            RunStatus.PAUSED,
+            RunStatus.COMPLETE_WITH_GAPS,
+        )
+
+
 class RunOutcome(BaseModel):
-    status: Literal["complete", "complete_with_gaps", "failed", "cancelled", "paused"]
+    status: RunStatus
     message: str = ""
     gaps: list[Gap] = Field(default_factory=list)
     final_video: str | None = None
@@ -190,6 +221,22 @@ class Project(BaseModel):
     rewordings: dict[str, str] = Field(default_factory=dict)  # original prompt hash -> reworded
     final_video: str | None = None
     outcome: RunOutcome | None = None
+    # The user typed the name; otherwise the plan's title replaces the concept-derived one.
+    named_by_user: bool = False
+    # The clips (project-relative, in film order) ``final_video`` was assembled from; None for
+    # projects from before this was recorded. A film whose clips differ is stale.
+    film_clips: list[str] | None = None
+
+    def current_clips(self) -> list[str]:
+        """The finished clips of the plan's scenes, in film order."""
+        if self.plan is None:
+            return []
+        clips: list[str] = []
+        for scene in self.plan.scenes:
+            video = self.video(scene.scene_id)
+            if video is not None and video.status == AssetStatus.DONE and video.path:
+                clips.append(video.path)
+        return clips
 
     # -- lookups -----------------------------------------------------------------------------
     def character_asset(self, name: str) -> CharacterAsset | None:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.project import CharacterAsset, Project
+from ..domain.rules import PHOTO_FILTER
 from ..domain.story import Character
 from .thumbnails import (
     SPACING_L,
@@ -58,7 +59,7 @@ EMPTY_TEXT = (
 )
 DROP_HINT = "Drop photos here to use them as this character's reference"
 NO_FILES = "Drop image files from your computer (JPEG, PNG or WebP photos)."
-IMAGE_FILTER = "Photos (*.jpg *.jpeg *.png *.webp)"
+IMAGE_FILTER = PHOTO_FILTER
 
 
 def local_files(mime: QMimeData) -> list[Path]:

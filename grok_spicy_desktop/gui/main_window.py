@@ -39,15 +39,20 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME
 from ..backends.base import BackendError, CancelledError
-from ..domain.project import (
-    CharacterAsset,
-    KeyframeAsset,
-    Project,
-    RunOptions,
-    RunOutcome,
-    VideoAsset,
-)
+from ..domain.project import Project, RunOptions, RunOutcome
 from ..domain.story import StoryPlan
+from ..pipeline.events import (
+    AssetChanged,
+    CostChanged,
+    LogLine,
+    PlanReady,
+    ProgressChanged,
+    RunError,
+    RunEvent,
+    RunFinished,
+    ScriptWritten,
+    VideoStarted,
+)
 from ..storage.fsutil import StorageError
 from ..storage.settings import Settings, load_settings, save_settings
 from . import theme
@@ -367,22 +372,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 
     def _connect(self) -> None:
-        obs = self.observer
-        obs.plan.connect(self._on_plan)
-        obs.character.connect(self._on_asset)
-        obs.keyframe.connect(self._on_asset)
-        obs.video.connect(self._on_asset)
-        obs.script.connect(lambda path: self.log_view.append(logging.INFO, f"Script: {path}"))
-        obs.video_start.connect(
-            lambda sid, dur: self.log_view.append(
-                logging.INFO, f"Scene {sid}: video started ({dur} s)"
-            )
-        )
-        obs.progress.connect(self.run_panel.set_progress)
-        obs.cost.connect(self.state.set_cost)
-        obs.log.connect(self.log_view.append)
-        obs.complete.connect(self._on_complete)
-        obs.error.connect(self._on_observer_error)
+        self.observer.received.connect(self._on_event)
 
         st = self.state
         st.running_changed.connect(lambda _running: self._update_actions())
@@ -653,6 +643,27 @@ class MainWindow(QMainWindow):
         return result
 
     # -- observer events -----------------------------------------------------------------------
+    def _on_event(self, event: RunEvent) -> None:
+        match event:
+            case PlanReady(plan, warnings):
+                self._on_plan(plan, list(warnings))
+            case AssetChanged():
+                self._schedule_refresh()
+            case ScriptWritten(path):
+                self.log_view.append(logging.INFO, f"Script: {path}")
+            case VideoStarted(sid, dur):
+                self.log_view.append(logging.INFO, f"Scene {sid}: video started ({dur} s)")
+            case ProgressChanged(step, fraction, message, overall):
+                self.run_panel.set_progress(step, fraction, message, overall)
+            case CostChanged(spent, estimate):
+                self.state.set_cost(spent, estimate)
+            case LogLine(level, message):
+                self.log_view.append(level, message)
+            case RunFinished(outcome):
+                self._on_complete(outcome)
+            case RunError(kind, message):
+                self._on_observer_error(kind, message)
+
     def _on_plan(self, plan: StoryPlan, warnings: list[str]) -> None:
         self.log_view.append(
             logging.INFO,
@@ -660,9 +671,6 @@ class MainWindow(QMainWindow):
         )
         for warning in warnings:
             self.log_view.append(logging.WARNING, f"Plan: {warning}")
-        self._schedule_refresh()
-
-    def _on_asset(self, asset: CharacterAsset | KeyframeAsset | VideoAsset) -> None:
         self._schedule_refresh()
 
     def _on_complete(self, outcome: RunOutcome) -> None:

@@ -23,10 +23,11 @@ from pathlib import Path
 from grok_spicy_desktop.media.errors import MediaError
 from grok_spicy_desktop.media.probe import MediaInfo
 
+from ..domain.rules import RESOLUTIONS
+
 FADE_SECONDS = 0.5
 """Length of a ``crossfade`` transition (xfade + acrossfade)."""
 AUDIO_RATE = 48_000
-RESOLUTIONS = {"480p": 480, "720p": 720, "1080p": 1080}
 _AUDIO_FORMAT = f"aformat=sample_fmts=fltp:sample_rates={AUDIO_RATE}:channel_layouts=stereo"
 
 

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from ..backends.base import BackendError
 from ..domain.project import AssetStatus, CharacterAsset
+from ..domain.rules import MAX_REFERENCES
 from ..domain.story import CharacterRefMapping, StoryPlan
 from . import prompts
 from .context import PaidOutcome, RunContext, is_fatal
 from .image_loop import ImageJob, run_image_loop
 
-MAX_PHOTOS = 3
+MAX_PHOTOS = MAX_REFERENCES
 
 
 def match_references(ctx: RunContext, plan: StoryPlan) -> dict[str, str]:
@@ -114,6 +115,6 @@ def make_character(ctx: RunContext, plan: StoryPlan, asset: CharacterAsset) -> N
             "style": plan.style,
             "palette": plan.color_palette,
         },
-        notify=lambda: ctx.observer.on_character(asset.model_copy(deep=True)),
+        notify=lambda: ctx.asset_changed(asset),
     )
     run_image_loop(ctx, job)

@@ -18,8 +18,9 @@ from typing import Any
 
 from ..backends.base import Backend, BackendError, CancelledError, ErrorKind, ModerationError
 from ..domain.project import CallRecord, Project, utcnow
+from .events import Asset, AssetChanged, CostChanged, LogLine, RunEvent
 from .fingerprint import fingerprint, text_digest
-from .observer import NullObserver, PipelineObserver
+from .observer import Observer, null_observer
 
 log = logging.getLogger(__name__)
 
@@ -138,14 +139,14 @@ class RunContext:
         handle: Any,
         backend: Backend,
         config: RunConfig,
-        observer: PipelineObserver | None = None,
+        observer: Observer | None = None,
         cancel: threading.Event | None = None,
         run_log: logging.Logger | None = None,
     ) -> None:
         self.handle = handle
         self.backend = backend
         self.config = config
-        self.observer: PipelineObserver = observer or NullObserver()
+        self.observer: Observer = observer or null_observer
         self.cancel = cancel or threading.Event()
         self.log = run_log or log
         self.lock = threading.RLock()
@@ -197,7 +198,18 @@ class RunContext:
 
     def note(self, message: str, level: int = logging.INFO) -> None:
         self.log.log(level, message)
-        self.observer.on_log(level, message)
+        self.emit(LogLine(level, message))
+
+    def emit(self, event: RunEvent) -> None:
+        """Hand ``event`` to the observer; an observer that raises never breaks the run."""
+        try:
+            self.observer(event)
+        except Exception:
+            self.log.exception("observer failed on %s", type(event).__name__)
+
+    def asset_changed(self, asset: Asset) -> None:
+        """Report ``asset``'s new state (observers get one copy, never the worker's object)."""
+        self.emit(AssetChanged.of(asset))
 
     # -- ledger --------------------------------------------------------------------------------
     def spent(self) -> float:
@@ -305,7 +317,7 @@ class RunContext:
             project.calls = [*kept, record]
             self.save()
             spent = project.spent_usd
-        self.observer.on_cost(spent, self.estimate_usd)
+        self.emit(CostChanged(spent, self.estimate_usd))
 
     def record_pending(self, fp: str, label: str, request_id: str) -> None:
         with self.lock:

@@ -13,10 +13,9 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from ..backends.base import BackendError, CancelledError
-from ..domain.project import AssetStatus, Gap, RunOutcome, _AssetBase
+from ..domain.project import AssetBase, AssetStatus, Gap, RunOutcome, RunStatus
 from ..domain.story import StoryPlan
 from ..domain.validation import PlanError
 from ..media.assemble import ClipSpec, assemble
@@ -24,6 +23,14 @@ from ..media.ffmpeg import FFmpegCancelled, FFmpegError
 from ..storage.fsutil import StorageError
 from .characters import make_character, match_references
 from .context import BudgetExceeded, RunAborted, RunContext, is_fatal
+from .events import (
+    CostChanged,
+    ProgressChanged,
+    RunError,
+    RunFinished,
+    RunStarted,
+    ScriptWritten,
+)
 from .keyframes import make_keyframe
 from .plan import estimate_usd, make_plan
 from .script import write_script, write_state
@@ -41,11 +48,6 @@ WEIGHTS = {
 }
 
 
-def _emit(callback: Callable[[Any], None], asset: _AssetBase) -> None:
-    """Hand observers a copy, so the GUI never reads an object a worker is changing."""
-    callback(asset.model_copy(deep=True))
-
-
 class Progress:
     def __init__(self, ctx: RunContext) -> None:
         self.ctx = ctx
@@ -56,12 +58,12 @@ class Progress:
         with self.lock:
             self.done[step] = max(0.0, min(1.0, fraction))
             overall = sum(WEIGHTS[s] * f for s, f in self.done.items())
-        self.ctx.observer.on_progress(step, self.done[step], message, overall)
+        self.ctx.emit(ProgressChanged(step, self.done[step], message, overall))
 
 
-def _guard(
+def guard_asset(
     ctx: RunContext,
-    asset: _AssetBase,
+    asset: AssetBase,
     label: str,
     fn: Callable[[], None],
     notify: Callable[[], None],
@@ -87,7 +89,7 @@ def _guard(
 
 
 def _fail(
-    ctx: RunContext, asset: _AssetBase, label: str, message: str, notify: Callable[[], None]
+    ctx: RunContext, asset: AssetBase, label: str, message: str, notify: Callable[[], None]
 ) -> None:
     with ctx.lock:
         asset.status = AssetStatus.FAILED
@@ -108,12 +110,12 @@ def _run_characters(ctx: RunContext, plan: StoryPlan, progress: Progress) -> Non
     ) as pool:
         futures = {
             pool.submit(
-                _guard,
+                guard_asset,
                 ctx,
                 a,
                 f"character {a.name}",
                 partial(make_character, ctx, plan, a),
-                partial(_emit, ctx.observer.on_character, a),
+                partial(ctx.asset_changed, a),
             ): a
             for a in assets
         }
@@ -135,7 +137,7 @@ def _run_characters(ctx: RunContext, plan: StoryPlan, progress: Progress) -> Non
 def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcome:
     project = ctx.project
     progress = Progress(ctx)
-    ctx.observer.on_run_start(project.name, project.concept)
+    ctx.emit(RunStarted(project.name, project.concept))
     ctx.note(f"Run started on the {ctx.backend.name} backend.")
     outcome: RunOutcome
     try:
@@ -145,7 +147,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
             "plan", 1.0, f"Plan: {len(plan.characters)} characters, {len(plan.scenes)} scenes"
         )
         if stop_after_plan and not project.plan_approved:
-            outcome = RunOutcome(status="paused", message="The plan is ready for review.")
+            outcome = RunOutcome(status=RunStatus.PAUSED, message="The plan is ready for review.")
             return outcome
         with ctx.lock:
             project.plan_approved = True
@@ -155,7 +157,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         ctx.estimate_usd = round(
             ctx.spent() + estimate_usd(project, ctx.config, offline=ctx.backend.is_offline), 2
         )
-        ctx.observer.on_cost(ctx.spent(), ctx.estimate_usd)
+        ctx.emit(CostChanged(ctx.spent(), ctx.estimate_usd))
 
         _run_characters(ctx, plan, progress)
         if ctx.fatal:
@@ -174,12 +176,12 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
             scene = plan.scene(scene_id)
             asset = project.video(scene_id)
             assert scene is not None and asset is not None
-            _guard(
+            guard_asset(
                 ctx,
                 asset,
                 f"scene {scene_id} video",
                 partial(make_video, ctx, plan, scene, asset),
-                partial(_emit, ctx.observer.on_video, asset),
+                partial(ctx.asset_changed, asset),
             )
             with lock:
                 videos_done += 1
@@ -191,17 +193,17 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
                 kf = project.keyframe(scene.scene_id)
                 assert kf is not None
                 progress.set("keyframes", i / n, f"Keyframe {i + 1}/{n}: {scene.title}")
-                _guard(
+                guard_asset(
                     ctx,
                     kf,
                     f"scene {scene.scene_id} keyframe",
                     partial(make_keyframe, ctx, plan, scene, kf),
-                    partial(_emit, ctx.observer.on_keyframe, kf),
+                    partial(ctx.asset_changed, kf),
                 )
                 video_futures.append(video_pool.submit(video_job, scene.scene_id))
             progress.set("keyframes", 1.0, f"{n} keyframes")
             script = write_script(ctx.handle, project)
-            ctx.observer.on_script(script)
+            ctx.emit(ScriptWritten(script))
             progress.set("script", 1.0, "script.md written")
             for fut in as_completed(video_futures):
                 fut.result()
@@ -213,7 +215,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         outcome = _assemble(ctx, plan, progress)
     except (CancelledError, FFmpegCancelled):
         outcome = RunOutcome(
-            status="cancelled",
+            status=RunStatus.CANCELLED,
             message="Cancelled. Everything made so far is kept; "
             "Continue (or `grok-spicy resume`) picks up where it stopped.",
         )
@@ -222,36 +224,39 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         outcome = _failure(ctx, exc if exc is not None else RuntimeError("stopped"))
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
-            outcome = RunOutcome(status="cancelled", message="Interrupted. Resume to continue.")
+            outcome = RunOutcome(
+                status=RunStatus.CANCELLED, message="Interrupted. Resume to continue."
+            )
         else:
             outcome = _failure(ctx, ctx.fatal or exc)
     with ctx.lock:
         project.outcome = outcome
         if outcome.final_video:
             project.final_video = outcome.final_video
+            project.film_clips = project.current_clips()  # what the film was made from
     try:
         ctx.save()
         write_state(ctx.handle, project)
     except Exception as exc:  # reported, but the outcome still reaches the caller
         ctx.note(f"Could not save the project: {exc}", logging.ERROR)
-    ctx.observer.on_cost(ctx.spent(), ctx.estimate_usd)
-    ctx.observer.on_complete(outcome)
+    ctx.emit(CostChanged(ctx.spent(), ctx.estimate_usd))
+    ctx.emit(RunFinished(outcome.model_copy(deep=True)))
     return outcome
 
 
 def _failure(ctx: RunContext, exc: BaseException) -> RunOutcome:
     if isinstance(exc, BackendError):
         message = exc.user_text()
-        ctx.observer.on_error(str(exc.kind), message)
+        ctx.emit(RunError(str(exc.kind), message))
     elif isinstance(exc, (BudgetExceeded, PlanError, StorageError, FFmpegError, ValueError)):
         message = str(exc)
-        ctx.observer.on_error("budget" if isinstance(exc, BudgetExceeded) else "input", message)
+        ctx.emit(RunError("budget" if isinstance(exc, BudgetExceeded) else "input", message))
     else:
         log.exception("unexpected error in the pipeline", exc_info=exc)
         message = f"Unexpected error: {exc.__class__.__name__}: {exc}. Details are in the log."
-        ctx.observer.on_error("internal", message)
+        ctx.emit(RunError("internal", message))
     ctx.note(message, logging.ERROR)
-    return RunOutcome(status="failed", message=message)
+    return RunOutcome(status=RunStatus.FAILED, message=message)
 
 
 def collect_gaps(ctx: RunContext, plan: StoryPlan) -> list[Gap]:
@@ -290,7 +295,7 @@ def _assemble(ctx: RunContext, plan: StoryPlan, progress: Progress) -> RunOutcom
     if not clips:
         reasons = "; ".join(f"{g.what}: {g.reason}" for g in gaps)
         return RunOutcome(
-            status="failed",
+            status=RunStatus.FAILED,
             gaps=gaps,
             message=f"No scene video could be made, so there is no film. {reasons}",
         )
@@ -314,13 +319,13 @@ def _assemble(ctx: RunContext, plan: StoryPlan, progress: Progress) -> RunOutcom
     if gaps:
         names = "; ".join(f"{g.what}: {g.reason}" for g in gaps)
         return RunOutcome(
-            status="complete_with_gaps",
+            status=RunStatus.COMPLETE_WITH_GAPS,
             gaps=gaps,
             final_video=final,
             message=f"Finished with gaps ({len(gaps)} missing): {names}",
         )
     return RunOutcome(
-        status="complete",
+        status=RunStatus.COMPLETE,
         final_video=final,
         message=f"Finished: {len(clips)} scenes, {result.duration:.1f} s.",
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..backends.base import ImageRequest, ModerationError, ScoreRequest
-from ..domain.project import AssetStatus, Take, _AssetBase, best_of
+from ..domain.project import AssetBase, AssetStatus, Take, best_of
 from ..domain.story import ConsistencyScore
 from ..storage.fsutil import atomic_write_bytes, sanitize_filename, unique_path
 from .context import PaidOutcome, RunContext
@@ -23,7 +23,7 @@ from .prompts import fix_prompt
 
 @dataclass
 class ImageJob:
-    asset: _AssetBase
+    asset: AssetBase
     slot: str  # e.g. "character:Mara" / "keyframe:3"
     label: str  # for messages: "character Mara"
     folder: str  # project sub-folder: characters | keyframes

@@ -69,7 +69,7 @@ def make_keyframe(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: Keyfram
             "has_previous": has_prev,
         },
         fingerprint_files=sheets,
-        notify=lambda: ctx.observer.on_keyframe(asset.model_copy(deep=True)),
+        notify=lambda: ctx.asset_changed(asset),
     )
     run_image_loop(ctx, job)
     asset.edit_passes = max(0, len([t for t in asset.takes if t.kind == "fix"]))

@@ -7,6 +7,7 @@ from ..domain.project import AssetStatus, Project
 from ..domain.story import StoryPlan, nearest_aspect_ratio
 from ..domain.validation import normalize_plan
 from .context import PaidOutcome, Prices, RunConfig, RunContext
+from .events import PlanReady
 
 MAX_CONCEPT_CHARS = 4000
 
@@ -66,10 +67,10 @@ def make_plan(ctx: RunContext) -> StoryPlan:
         project.plan = plan
         project.plan_warnings = warnings
         project.ensure_assets()
-        if project.name.startswith("Untitled") and plan.title:
+        if plan.title and (not project.named_by_user or project.name.startswith("Untitled")):
             project.name = plan.title
     ctx.save()
-    ctx.observer.on_plan(plan.model_copy(deep=True), list(warnings))
+    ctx.emit(PlanReady(plan.model_copy(deep=True), tuple(warnings)))
     return plan
 
 

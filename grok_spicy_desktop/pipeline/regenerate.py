@@ -9,29 +9,29 @@ through the content fingerprints. Nothing else is paid for again.
 from __future__ import annotations
 
 from functools import partial
-from typing import Literal
 
 from ..domain.project import (
+    AssetBase,
+    AssetKind,
     AssetStatus,
     CharacterAsset,
     KeyframeAsset,
     Project,
     RunOutcome,
+    RunStatus,
     VideoAsset,
-    _AssetBase,
 )
 from .characters import make_character
 from .context import RunContext
-from .engine import _emit, _guard, collect_gaps
+from .engine import collect_gaps, guard_asset
+from .events import RunFinished
 from .keyframes import make_keyframe
 from .script import write_state
 from .videos import make_video
 
-AssetKind = Literal["character", "keyframe", "video"]
 
-
-def find_asset(project: Project, kind: AssetKind, key: str | int) -> _AssetBase:
-    asset: _AssetBase | None
+def find_asset(project: Project, kind: AssetKind, key: str | int) -> AssetBase:
+    asset: AssetBase | None
     if kind == "character":
         asset = project.character_asset(str(key))
     elif kind == "keyframe":
@@ -43,7 +43,7 @@ def find_asset(project: Project, kind: AssetKind, key: str | int) -> _AssetBase:
     return asset
 
 
-def _reset(asset: _AssetBase, *, bump: bool) -> None:
+def _reset(asset: AssetBase, *, bump: bool) -> None:
     if bump:
         asset.regen += 1
     asset.locked = False
@@ -80,19 +80,19 @@ def regenerate(ctx: RunContext, kind: AssetKind, key: str | int) -> RunOutcome:
     try:
         if isinstance(asset, CharacterAsset):
             work = partial(make_character, ctx, plan, asset)
-            notify = partial(_emit, ctx.observer.on_character, asset)
+            notify = partial(ctx.asset_changed, asset)
         else:
             scene = plan.scene(int(key))
             if scene is None:
                 raise ValueError(f"There is no scene {key}.")
             if isinstance(asset, KeyframeAsset):
                 work = partial(make_keyframe, ctx, plan, scene, asset)
-                notify = partial(_emit, ctx.observer.on_keyframe, asset)
+                notify = partial(ctx.asset_changed, asset)
             else:
                 assert isinstance(asset, VideoAsset)
                 work = partial(make_video, ctx, plan, scene, asset)
-                notify = partial(_emit, ctx.observer.on_video, asset)
-        _guard(ctx, asset, label, work, notify)
+                notify = partial(ctx.asset_changed, asset)
+        guard_asset(ctx, asset, label, work, notify)
         if ctx.fatal:
             raise ctx.fatal
     finally:
@@ -102,12 +102,12 @@ def regenerate(ctx: RunContext, kind: AssetKind, key: str | int) -> RunOutcome:
         msg = f"Regenerated {label}."
         if stale:
             msg += " Continue the run to update what depends on it."
-        outcome = RunOutcome(status="complete", message=msg)
+        outcome = RunOutcome(status=RunStatus.COMPLETE, message=msg)
     else:
         outcome = RunOutcome(
-            status="failed", message=asset.error or f"{label} could not be regenerated."
+            status=RunStatus.FAILED, message=asset.error or f"{label} could not be regenerated."
         )
-    ctx.observer.on_complete(outcome)
+    ctx.emit(RunFinished(outcome.model_copy(deep=True)))
     return outcome
 
 

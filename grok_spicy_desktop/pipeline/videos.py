@@ -21,12 +21,13 @@ from ..media.probe import probe
 from ..storage.fsutil import atomic_copy, unique_path
 from . import prompts
 from .context import RunContext
+from .events import VideoStarted
 from .image_loop import score_image
 from .keyframes import scene_sheets
 
 
 def _notify(ctx: RunContext, asset: VideoAsset) -> None:
-    ctx.observer.on_video(asset.model_copy(deep=True))
+    ctx.asset_changed(asset)
 
 
 def video_call(
@@ -218,7 +219,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
     asset.status = AssetStatus.RUNNING
     asset.error = None
     asset.progress = 0.0
-    ctx.observer.on_video_start(scene.scene_id, scene.duration_seconds)
+    ctx.emit(VideoStarted(scene.scene_id, scene.duration_seconds))
     _notify(ctx, asset)
     made: list[Take] = []
 

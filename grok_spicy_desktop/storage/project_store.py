@@ -24,6 +24,7 @@ from types import TracebackType
 from pydantic import ValidationError
 
 from ..domain.project import Project, RunOptions, utcnow
+from ..domain.rules import MAX_REFERENCES, PHOTO_SUFFIXES
 from .fsutil import (
     StorageError,
     atomic_copy,
@@ -48,11 +49,8 @@ ASSET_KINDS: tuple[str, ...] = (
     "exports",
     "logs",
 )
-MAX_REFERENCES_PER_LABEL = 3
-# The formats app/references.check_reference_file accepts (HEIC only where Pillow decodes it).
-IMAGE_EXTENSIONS = frozenset(
-    {"png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff", "heic", "heif"}
-)
+MAX_REFERENCES_PER_LABEL = MAX_REFERENCES
+IMAGE_EXTENSIONS = frozenset(s.lstrip(".") for s in PHOTO_SUFFIXES)
 
 log = logging.getLogger(__name__)
 
@@ -363,11 +361,16 @@ class ProjectStore:
         concept = (concept or "").strip()
         if not concept:
             raise StorageError("The story concept is empty: describe your story in a sentence.")
+        named_by_user = bool((name or "").strip())
         name = (name or "").strip() or _default_name(concept)
         target = self._new_folder(name, folder)
         lock = self._lock_or_fail(target)
         project = Project(
-            id=uuid.uuid4().hex, name=name, concept=concept, options=options or RunOptions()
+            id=uuid.uuid4().hex,
+            name=name,
+            concept=concept,
+            options=options or RunOptions(),
+            named_by_user=named_by_user,
         )
         handle = ProjectHandle(target, project, lock=lock, readonly=False)
         try:

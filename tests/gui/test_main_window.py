@@ -10,6 +10,7 @@ import pytest
 
 from grok_spicy_desktop.domain.project import Project, RunOutcome
 from grok_spicy_desktop.gui.main_window import MainWindow
+from grok_spicy_desktop.pipeline.events import PlanReady, ProgressChanged, RunError
 from grok_spicy_desktop.storage.settings import Settings
 
 from .test_main_window_fakes import FakeSession, wait_for_cancel
@@ -84,9 +85,9 @@ def test_start_pauses_for_plan_review_then_generates(qtbot, window: MainWindow, 
 
     def script(observer: Any, cancel: threading.Event, stop_after_plan: bool | None):
         if stop_after_plan:
-            observer.on_plan(project.plan, ["renamed a character"])
+            observer(PlanReady(project.plan, ("renamed a character",)))
             return RunOutcome(status="paused", message="Plan ready for review.")
-        observer.on_progress("assembly", 1.0, "done", 1.0)
+        observer(ProgressChanged("assembly", 1.0, "done", 1.0))
         return RunOutcome(status="complete")
 
     session.run_script = script
@@ -184,7 +185,7 @@ def test_observer_errors_become_banners_with_actions(
     window.set_session(session)
     called: list[tuple] = []
     setattr(window, handler, lambda *a: called.append(a))
-    threading.Thread(target=window.observer.on_error, args=(kind, "It went wrong.")).start()
+    threading.Thread(target=window.observer, args=(RunError(kind, "It went wrong."),)).start()
     qtbot.waitUntil(lambda: len(window.banners.banners()) == 1, timeout=2000)
     banner = window.banners.banners()[0]
     assert banner.button is not None and banner.button.text() == button

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from grok_spicy_desktop.domain.project import Project, RunOutcome
+from grok_spicy_desktop.pipeline.events import LogLine, ProgressChanged
 
 RunScript = Callable[[Any, threading.Event, bool | None], RunOutcome]
 
@@ -91,10 +92,10 @@ def wait_for_cancel(seconds: float = 10.0) -> RunScript:
 
     def script(observer: Any, cancel: threading.Event, stop_after_plan: bool | None) -> RunOutcome:
         deadline = time.monotonic() + seconds
-        observer.on_progress("plan", 0.5, "planning", 0.05)
+        observer(ProgressChanged("plan", 0.5, "planning", 0.05))
         while time.monotonic() < deadline:
             if cancel.wait(0.02):
-                observer.on_log(30, "cancelled by the user")
+                observer(LogLine(30, "cancelled by the user"))
                 return RunOutcome(status="cancelled", message="Cancelled.")
         return RunOutcome(status="complete")
 

@@ -13,6 +13,13 @@ from PySide6.QtCore import QTimer
 
 from grok_spicy_desktop.domain.project import AssetStatus, Project, RunOutcome
 from grok_spicy_desktop.gui.main_window import MainWindow
+from grok_spicy_desktop.pipeline.events import (
+    AssetChanged,
+    CostChanged,
+    LogLine,
+    ProgressChanged,
+    RunStarted,
+)
 from grok_spicy_desktop.pipeline.observer import STEPS
 from grok_spicy_desktop.storage.settings import Settings
 
@@ -24,22 +31,22 @@ MAX_GAP_S = 0.100
 def slow_run(project: Project, seconds: float = 2.0):
     def script(observer: Any, cancel: threading.Event, stop: bool | None) -> RunOutcome:
         steps = 80
-        observer.on_run_start(project.name, project.concept)
+        observer(RunStarted(project.name, project.concept))
         for i in range(steps):
             if cancel.is_set():
                 return RunOutcome(status="cancelled")
             time.sleep(seconds / steps)  # "network" and "ffmpeg" time on the worker
             fraction = (i + 1) / steps
             step = STEPS[min(len(STEPS) - 1, int(fraction * len(STEPS)))]
-            observer.on_progress(step, fraction, f"item {i}", fraction)
-            observer.on_log(20, f"event {i}")
+            observer(ProgressChanged(step, fraction, f"item {i}", fraction))
+            observer(LogLine(20, f"event {i}"))
             keyframe = project.keyframes[i % len(project.keyframes)]
             keyframe.status = AssetStatus.RUNNING if i % 2 else AssetStatus.DONE
-            observer.on_keyframe(keyframe)
+            observer(AssetChanged.of(keyframe))
             video = project.videos[i % len(project.videos)]
             video.progress = fraction
-            observer.on_video(video)
-            observer.on_cost(0.01 * i, 1.0)
+            observer(AssetChanged.of(video))
+            observer(CostChanged(0.01 * i, 1.0))
         return RunOutcome(status="complete")
 
     return script

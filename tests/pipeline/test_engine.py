@@ -8,17 +8,26 @@ from pathlib import Path
 import pytest
 
 from grok_spicy_desktop.backends.base import BackendError, ErrorKind
-from grok_spicy_desktop.domain.project import AssetStatus, RunOptions
+from grok_spicy_desktop.domain.project import AssetStatus, KeyframeAsset, RunOptions
 from grok_spicy_desktop.media.probe import probe
 from grok_spicy_desktop.pipeline.context import RunConfig, RunContext
 from grok_spicy_desktop.pipeline.engine import run_pipeline
-from grok_spicy_desktop.pipeline.observer import NullObserver
+from grok_spicy_desktop.pipeline.events import (
+    AssetChanged,
+    CostChanged,
+    PlanReady,
+    RunEvent,
+    RunFinished,
+    VideoStarted,
+)
 from grok_spicy_desktop.pipeline.regenerate import invalidate_scene, regenerate
 from grok_spicy_desktop.storage.project_store import ProjectStore
 from tests.fakes import FakeBackend, make_plan
 
 
-class Recorder(NullObserver):
+class Recorder:
+    """Keeps the events a test looks at, as (name, value) pairs."""
+
     def __init__(self) -> None:
         self.events: list[tuple[str, object]] = []
         self.lock = threading.Lock()
@@ -27,21 +36,18 @@ class Recorder(NullObserver):
         with self.lock:
             self.events.append((name, value))
 
-    def on_plan(self, plan, warnings):  # type: ignore[no-untyped-def]
-        self._add("plan", plan)
-
-    def on_video_start(self, scene_id, duration):  # type: ignore[no-untyped-def]
-        self._add("video_start", scene_id)
-
-    def on_keyframe(self, asset):  # type: ignore[no-untyped-def]
-        if asset.status == "done":
-            self._add("keyframe_done", asset.scene_id)
-
-    def on_complete(self, outcome):  # type: ignore[no-untyped-def]
-        self._add("complete", outcome)
-
-    def on_cost(self, spent, estimate):  # type: ignore[no-untyped-def]
-        self._add("cost", spent)
+    def __call__(self, event: RunEvent) -> None:
+        match event:
+            case PlanReady(plan):
+                self._add("plan", plan)
+            case VideoStarted(scene_id):
+                self._add("video_start", scene_id)
+            case AssetChanged(KeyframeAsset() as asset) if asset.status == "done":
+                self._add("keyframe_done", asset.scene_id)
+            case RunFinished(outcome):
+                self._add("complete", outcome)
+            case CostChanged(spent):
+                self._add("cost", spent)
 
 
 def config(**kw: object) -> RunConfig:

@@ -16,7 +16,7 @@ import pytest
 
 from grok_spicy_desktop.app.projects import new_session, open_session
 from grok_spicy_desktop.domain.project import RunOptions
-from grok_spicy_desktop.pipeline.observer import NullObserver
+from grok_spicy_desktop.pipeline.events import LogLine, PlanReady, RunEvent
 from grok_spicy_desktop.storage import fsutil
 from tests.reliability.conftest import (
     SENTINEL_KEY,
@@ -29,16 +29,16 @@ from tests.reliability.conftest import (
 CONCEPT = "Two rival bakers must share one oven on the night of the village fair"
 
 
-class Messages(NullObserver):
+class Messages:
     def __init__(self) -> None:
         self.logs: list[str] = []
         self.warnings: list[str] = []
 
-    def on_log(self, level: int, message: str) -> None:  # type: ignore[override]
-        self.logs.append(message)
-
-    def on_plan(self, plan: Any, warnings: list[str]) -> None:  # type: ignore[override]
-        self.warnings.extend(warnings)
+    def __call__(self, event: RunEvent) -> None:
+        if isinstance(event, LogLine):
+            self.logs.append(event.message)
+        elif isinstance(event, PlanReady):
+            self.warnings.extend(event.warnings)
 
 
 def _closed_port() -> int:

@@ -21,7 +21,7 @@ from grok_spicy_desktop.domain.project import AssetStatus, RunOptions
 from grok_spicy_desktop.media.probe import probe
 from grok_spicy_desktop.pipeline.context import RunConfig, RunContext
 from grok_spicy_desktop.pipeline.engine import run_pipeline
-from grok_spicy_desktop.pipeline.observer import NullObserver
+from grok_spicy_desktop.pipeline.observer import null_observer
 from grok_spicy_desktop.storage.project_store import ProjectStore
 from tests.reliability.conftest import (
     SCENE_SECONDS,
@@ -111,11 +111,11 @@ def test_continue_on_the_same_session_after_a_stop(
 
         stopper = threading.Thread(target=stop_while_polling)
         stopper.start()
-        first = session.run(NullObserver(), cancel, stop_after_plan=False)
+        first = session.run(null_observer, cancel, stop_after_plan=False)
         stopper.join()
         assert first.status == "cancelled"
         server.slow.clear()
-        again = session.run(NullObserver(), threading.Event(), stop_after_plan=False)
+        again = session.run(null_observer, threading.Event(), stop_after_plan=False)
         assert again.status == "complete", again.message
         assert server.paid("video") == 1 and server.count_repeated_paid() == 0
     finally:

@@ -13,7 +13,7 @@ import pytest
 from grok_spicy_desktop.app.projects import new_session
 from grok_spicy_desktop.domain.project import RunOptions
 from grok_spicy_desktop.media.probe import probe
-from grok_spicy_desktop.pipeline.observer import NullObserver
+from grok_spicy_desktop.pipeline.observer import null_observer
 from tests.reliability.conftest import (
     SENTINEL_KEY,
     Cli,
@@ -118,7 +118,7 @@ def test_two_projects_run_at_once_in_one_process(tmp_path: Path) -> None:
 
     def work(i: int) -> None:
         try:
-            outcomes[i] = sessions[i].run(NullObserver(), threading.Event(), stop_after_plan=False)
+            outcomes[i] = sessions[i].run(null_observer, threading.Event(), stop_after_plan=False)
         except BaseException as exc:  # reported below with the thread's index
             errors.append(exc)
 

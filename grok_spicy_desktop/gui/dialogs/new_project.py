@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.project import RunOptions
+from ...domain.rules import MAX_REFERENCES
 from ...domain.story import ASPECT_RATIOS
 from ...pipeline.plan import MAX_CONCEPT_CHARS as PIPELINE_MAX_CONCEPT_CHARS
 from ..characters import IMAGE_FILTER, local_files
@@ -42,7 +43,7 @@ from ..thumbnails import SPACING_L, SPACING_M, SPACING_S, shared_cache, split_im
 from .common import InlineMessage, heading, hint
 
 MAX_CONCEPT_CHARS = PIPELINE_MAX_CONCEPT_CHARS  # one limit for the app and the CLI
-MAX_REFS_PER_CHARACTER = 3
+MAX_REFS_PER_CHARACTER = MAX_REFERENCES
 RATIO_NAMES = {
     "16:9": "landscape",
     "9:16": "portrait / phone",
