@@ -93,6 +93,8 @@ def find(project: Project, ref: AssetRef) -> AssetBase | None:
         return project.character_asset(str(key))
     if kind == "keyframe":
         return project.keyframe(int(key))
+    if kind == "location":
+        return project.location(str(key))
     return project.video(int(key))
 
 

@@ -194,6 +194,8 @@ class OfflineBackend:
             img = fix_image(_open_image(refs[0]), request.prompt)
         elif kind == "keyframe":
             img = self._keyframe(request, refs)
+        elif kind == "plate":  # a location plate is the drawn setting alone
+            img = self._plate(request)
         else:
             img = self._character(request, refs)
         return ImageResult(to_png(img), "image/png", cost_usd=0.0, model=IMAGE_MODEL)
@@ -204,7 +206,7 @@ class OfflineBackend:
         if not kind:
             prefix = request.label.split(":", 1)[0].strip().lower()
             kind = {"scene": "keyframe", "portrait": "character"}.get(prefix, prefix)
-        if kind in ("character", "keyframe", "fix"):
+        if kind in ("character", "keyframe", "fix", "plate"):
             return "character" if kind == "fix" and not refs else kind
         if not refs:
             return "character"
@@ -240,11 +242,23 @@ class OfflineBackend:
         title = _hint_str(hints, "title") or self._title_from_prompt(request.prompt, request.label)
         seed = stable_hash(request.prompt, *(_file_digest(p) for p in refs))
         size = image_size(request.aspect_ratio)
-        background = draw_setting(
-            key, size, _hint_str(hints, "palette"), _hint_str(hints, "mood"), seed
-        )
+        if hints.get("has_plate") and len(refs) > len(char_refs):  # the plate is the backdrop
+            background = _open_image(refs[-1]).convert("RGB").resize(size)
+        else:
+            background = draw_setting(
+                key, size, _hint_str(hints, "palette"), _hint_str(hints, "mood"), seed
+            )
         cuts = [cutout(_open_image(p)) for p in char_refs]
         return compose_keyframe(background, [c[0] for c in cuts], [c[1] for c in cuts], title)
+
+    @staticmethod
+    def _plate(request: ImageRequest) -> Image.Image:
+        hints = request.hints
+        setting = _hint_str(hints, "setting")
+        key = settings_in(f"{setting} {request.prompt}")[0].key
+        seed = stable_hash(request.prompt)
+        size = image_size(request.aspect_ratio)
+        return draw_setting(key, size, _hint_str(hints, "palette"), _hint_str(hints, "mood"), seed)
 
     @staticmethod
     def _title_from_prompt(prompt: str, label: str) -> str:
