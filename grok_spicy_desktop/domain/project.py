@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from .locations import group_settings
 from .story import Scene, StoryPlan
@@ -263,6 +263,17 @@ class Project(BaseModel):
 
     def video(self, scene_id: int) -> VideoAsset | None:
         return next((v for v in self.videos if v.scene_id == scene_id), None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_chained_keyframes(cls, data: Any) -> Any:
+        """A project saved before location plates existed made its keyframes as a chain: it
+        stays in chained mode, so opening it remakes nothing."""
+        if isinstance(data, dict) and "locations" not in data and data.get("keyframes"):
+            options = dict(data.get("options") or {})
+            options.setdefault("keyframe_mode", "chained")
+            data = {**data, "options": options}
+        return data
 
     def location(self, key: str) -> LocationAsset | None:
         return next((loc for loc in self.locations if loc.key == key), None)

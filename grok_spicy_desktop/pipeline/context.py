@@ -151,6 +151,7 @@ class RunContext:
         self.log = run_log or log
         self.lock = threading.RLock()
         self.fatal: BaseException | None = None
+        self.reserved_usd = 0.0  # estimates of paid calls in flight (parallel calls and the cap)
         self.estimate_usd: float | None = None
         self.model_names = {
             "plan": config.chat_model,
@@ -220,7 +221,8 @@ class RunContext:
         cap = self.config.budget_usd
         if cap is None or cap <= 0 or self.backend.is_offline:
             return
-        spent = self.spent()
+        with self.lock:  # calls in flight count too: parallel workers must not pass the cap
+            spent = self.project.spent_usd + self.reserved_usd
         if spent + estimate > cap + 1e-9:
             raise BudgetExceeded(
                 f"Budget cap of ${cap:.2f} reached: ${spent:.2f} spent, and the next call ({label}, "
@@ -259,49 +261,57 @@ class RunContext:
                     logging.WARNING,
                 )
         self.check()
-        self.check_budget(estimate, label)
-        started = time.monotonic()
+        with self.lock:
+            self.check_budget(estimate, label)
+            self.reserved_usd += estimate
         try:
-            outcome = call()
-        except ModerationError as exc:
+            started = time.monotonic()
+            try:
+                outcome = call()
+            except ModerationError as exc:
+                cost = (
+                    exc.cost_usd
+                    if exc.cost_usd is not None
+                    else (estimate if kind == "video" else 0.0)
+                )
+                self.record(
+                    CallRecord(
+                        fingerprint=fp,
+                        kind=kind,
+                        model=self.model_names.get(kind),
+                        cost_usd=cost,
+                        estimated=exc.cost_usd is None,
+                        state="moderated",
+                        label=label,
+                        result={"reason": exc.message},
+                        finished_at=utcnow(),
+                    )
+                )
+                raise
+            estimated = outcome.cost_usd is None
             cost = (
-                exc.cost_usd if exc.cost_usd is not None else (estimate if kind == "video" else 0.0)
+                outcome.cost_usd
+                if outcome.cost_usd is not None
+                else (0.0 if self.backend.is_offline else estimate)
             )
             self.record(
                 CallRecord(
                     fingerprint=fp,
                     kind=kind,
-                    model=self.model_names.get(kind),
+                    model=outcome.model or self.model_names.get(kind),
                     cost_usd=cost,
-                    estimated=exc.cost_usd is None,
-                    state="moderated",
+                    estimated=estimated,
+                    state="done",
                     label=label,
-                    result={"reason": exc.message},
+                    result=outcome.result,
                     finished_at=utcnow(),
                 )
             )
-            raise
-        estimated = outcome.cost_usd is None
-        cost = (
-            outcome.cost_usd
-            if outcome.cost_usd is not None
-            else (0.0 if self.backend.is_offline else estimate)
-        )
-        self.record(
-            CallRecord(
-                fingerprint=fp,
-                kind=kind,
-                model=outcome.model or self.model_names.get(kind),
-                cost_usd=cost,
-                estimated=estimated,
-                state="done",
-                label=label,
-                result=outcome.result,
-                finished_at=utcnow(),
-            )
-        )
-        self.log.debug("%s took %.2fs, $%.4f", label, time.monotonic() - started, cost)
-        return outcome.result
+            self.log.debug("%s took %.2fs, $%.4f", label, time.monotonic() - started, cost)
+            return outcome.result
+        finally:
+            with self.lock:
+                self.reserved_usd -= estimate
 
     def record(self, record: CallRecord) -> None:
         with self.lock:
