@@ -104,6 +104,9 @@ def conforming_clip_args(seconds: float, out: Path, *, seed: int = 0) -> list[st
     ]
 
 
+PLACES = ("a windy harbour at dawn", "the old fish market", "the lighthouse gallery")
+
+
 class BenchXaiServer(base.XaiTestServer):
     """The test server with per-request latencies and plans of an exact shape."""
 
@@ -170,6 +173,8 @@ class BenchXaiServer(base.XaiTestServer):
                 "description": f"Part {i + 1} of the story.",
                 # every character appears; at most two per scene
                 "characters_present": sorted({names[i % len(names)], names[(i + 1) % len(names)]}),
+                # a few places, revisited (one location plate each)
+                "setting": PLACES[i % len(PLACES)],
                 "duration_seconds": self.clip_seconds,
                 "transition": "cut",
             }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..backends.base import BackendError, ErrorKind, ModerationError, VideoRequest, VideoStatus
@@ -192,10 +193,15 @@ def _frames(ctx: RunContext, scene_id: int, rel: str, tag: str) -> tuple[Path, P
     def fresh(frame: Path) -> bool:  # extracted from this very clip already (resume, final copy)
         return frame.is_file() and frame.stat().st_size > 0 and frame.stat().st_mtime_ns >= made_at
 
-    if not fresh(first):
-        extract_first_frame(clip, first)
-    if not fresh(last):
-        extract_last_frame(clip, last)
+    # Both at once: the drift check waits for the last frame, and each is an FFmpeg process.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="frames") as pool:
+        jobs = [
+            pool.submit(extract, clip, frame)
+            for extract, frame in ((extract_first_frame, first), (extract_last_frame, last))
+            if not fresh(frame)
+        ]
+        for job in jobs:
+            job.result()
     return first, last
 
 
