@@ -59,6 +59,7 @@ from . import theme
 from .banners import BannerArea
 from .characters import CharacterPanel
 from .inspector import SceneInspector
+from .locations import LocationPanel
 from .log_view import LogView
 from .preview import VideoPreview
 from .qt_observer import QtObserver
@@ -208,6 +209,7 @@ class MainWindow(QMainWindow):
         self.preview = VideoPreview()
         self.timeline = StoryboardTimeline()
         self.characters = CharacterPanel()
+        self.locations = LocationPanel()
         self.inspector = SceneInspector()
         self.log_view = LogView()
         self.run_panel = RunPanel()
@@ -236,6 +238,8 @@ class MainWindow(QMainWindow):
         self.inspector_dock = self._dock("Scene", self.inspector, "inspectorDock", scroll=True)
         self.log_dock = self._dock("Log", self.log_view, "logDock")
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.characters_dock)
+        self.locations_dock = self._dock("Locations", self.locations, "locationsDock")
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.locations_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.run_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
@@ -342,7 +346,8 @@ class MainWindow(QMainWindow):
         self.regen_menu = regen
 
         view_menu = bar.addMenu("&View")
-        for dock in (self.characters_dock, self.run_dock, self.inspector_dock, self.log_dock):
+        docks = (self.characters_dock, self.locations_dock, self.run_dock, self.inspector_dock)
+        for dock in (*docks, self.log_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         theme_menu = view_menu.addMenu("&Theme")
@@ -399,6 +404,8 @@ class MainWindow(QMainWindow):
         ch.regenerate_requested.connect(self.regenerate)
         ch.take_requested.connect(self._on_take)
         ch.message.connect(lambda text: self.banners.show_message(text))
+        self.locations.regenerate_requested.connect(self.regenerate)
+        self.locations.take_requested.connect(self._on_take)
         self.inspector.scene_edited.connect(self._on_scene_edited)
 
     # == session ===================================================================================
@@ -423,8 +430,10 @@ class MainWindow(QMainWindow):
         readonly = bool(session.readonly) if session is not None else False
         self.timeline.set_project(project, root)
         self.characters.set_project(project, root)
+        self.locations.set_project(project, root)
         self.timeline.set_read_only(readonly)
         self.characters.set_read_only(readonly)
+        self.locations.set_read_only(readonly)
         self.inspector.set_read_only(readonly)
         self.inspector.set_scene(None, None, None, root)
         self.preview.set_clip(None)
@@ -466,6 +475,7 @@ class MainWindow(QMainWindow):
             return
         self.timeline.refresh()
         self.characters.refresh()
+        self.locations.refresh()
         self._update_actions()
         sid = self.state.selected_scene
         plan = self.session.project.plan
