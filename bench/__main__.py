@@ -162,7 +162,25 @@ def bench_schedule(args: argparse.Namespace, work: Path, lat: LatencyModel) -> l
                 note=f"test-server prices; the server billed ${s['billed_usd']:.3f}",
             )
         )
+        out.append(
+            Metric(
+                f"2.{len([m for m in out if m.id.startswith('2.')]) + 1}",
+                f"Bytes sent to the API ({tag})",
+                float(s["bytes_sent"]),
+                "bytes",
+                BYTES_BEFORE_FILES_API.get(scenes, 0) * 0.5 or None,
+                runs=args.runs,
+                note=(
+                    "every request's serialized size at the test server (uploads included); "
+                    f"before the Files API (images inline): {BYTES_BEFORE_FILES_API.get(scenes)}"
+                ),
+            )
+        )
     return out
+
+
+BYTES_BEFORE_FILES_API = {8: 949_951}
+"""Measured on main (1546a97) before issue 15: 3 characters / 8 scenes, every image inline."""
 
 
 def bench_resume(args: argparse.Namespace, work: Path, lat: LatencyModel) -> list[Metric]:

@@ -63,6 +63,7 @@ def lower_bound(
     mode: str = "chained",
     n_plates: int = 0,
     video_concurrency: int | None = None,
+    transitions: Sequence[str] = (),
 ) -> float:
     """Critical path of the plan's dependency graph, with the client's rate limits.
 
@@ -71,6 +72,8 @@ def lower_bound(
     each scene's video as soon as its keyframe is final (video + drift vision) -> assembly.
     ``chained``: plan -> sheets (``character_concurrency`` at a time) -> the keyframe chain
     (image + vision per scene, in order: each references the previous one) -> videos as above.
+    A clip whose boundary is ``continuous`` pins the next scene's keyframe as its last frame,
+    so it starts when that keyframe is final too (SPEC §3a).
     Image requests are spaced ``IMAGE_GAP_S`` apart and video starts ``VIDEO_GAP_S`` apart (the
     client's token buckets); ``video_concurrency`` bounds the videos in flight (None: no bound).
     Assembly (``assembly_s``) is measured locally in the same run. No retries.
@@ -81,21 +84,25 @@ def lower_bound(
     if mode == "plates":
         stage1 = [images.start(t) + step for _ in range(n_characters + n_plates)]
         t = max(stage1, default=t)
-        ready = sorted(images.start(t) + step for _ in durations)
+        keyframe_done = [images.start(t) + step for _ in durations]
     else:
         width = max(1, character_concurrency)
         for first in range(0, n_characters, width):
             t = max(images.start(t) + step for _ in range(min(width, n_characters - first)))
-        ready = []
+        keyframe_done = []
         for _ in durations:
             t = images.start(t) + step
-            ready.append(t)
+            keyframe_done.append(t)
+    ready = list(keyframe_done)
+    for i in range(len(durations) - 1):
+        if i < len(transitions) and transitions[i] == "continuous":
+            ready[i] = max(ready[i], keyframe_done[i + 1])
     ends: list[float] = []
-    for when, d in zip(ready, durations, strict=True):
+    for when, d in sorted(zip(ready, durations, strict=True)):
         if video_concurrency and len(ends) >= video_concurrency:
             when = max(when, sorted(ends)[len(ends) - video_concurrency])
         ends.append(videos.start(when) + lat.video(d) + lat.vision)
-    return max([*ready, *ends]) + assembly_s
+    return max([*keyframe_done, *ends]) + assembly_s
 
 
 def original_schedule(

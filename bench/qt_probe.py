@@ -115,7 +115,7 @@ def memory(project_dir: Path) -> None:
             "window_only_peak_mib": (before or 0) / 1024,
         }
     )
-    window._force_close = True
+    window.close_without_asking = True
     os._exit(0)
 
 
@@ -181,11 +181,11 @@ def responsive(scenes: int, timeout_s: float) -> None:
     _process_events_for(0.1)
     started = time.monotonic()
     window.start_demo()  # the Welcome page's "Try the demo": offline backend, real worker path
-    if window._worker is None:
+    if not window.runner.busy:
         _emit({"error": "the demo run did not start"})
         sys.exit(1)
     deadline = started + timeout_s
-    while (window._worker is not None or window.state.running) and time.monotonic() < deadline:
+    while (window.runner.busy or window.state.running) and time.monotonic() < deadline:
         app.processEvents()
         _process_events_for(0.05)
     run_s = time.monotonic() - started
@@ -208,7 +208,7 @@ def responsive(scenes: int, timeout_s: float) -> None:
             "sample_period_ms": 5,
         }
     )
-    window._force_close = True
+    window.close_without_asking = True
     os._exit(0)
 
 

@@ -54,6 +54,7 @@ class RunResult:
     paid: dict[str, int]
     spent_usd: float
     billed_usd: float
+    bytes_sent: int
     repeated_paid: int
     stream_copied: bool
 
@@ -66,6 +67,7 @@ class StoryResult:
     mode: str = "plates"
     video_concurrency: int = 4
     runs: list[RunResult] = field(default_factory=list)
+    transitions: list[str] = field(default_factory=list)  # the bench plan's (all cuts)
 
 
 def run_once(
@@ -134,6 +136,7 @@ def run_once(
             paid=dict(server.paid_calls),
             spent_usd=round(spent, 6),
             billed_usd=server.billed_usd(),
+            bytes_sent=server.bytes_received,
             repeated_paid=server.count_repeated_paid(),
             stream_copied="stream copy" in log_text,
         )
@@ -170,6 +173,7 @@ def summarize(
         mode=story.mode,
         n_plates=plates(story.scenes, story.mode),
         video_concurrency=story.video_concurrency,
+        transitions=story.transitions,
     )
     original = original_schedule(lat, story.characters, durations, assembly_s=assembly)
     wall = statistics.median(walls)
@@ -192,6 +196,7 @@ def summarize(
         "paid_calls_consistent": all(r.paid == first.paid for r in story.runs),
         "spent_usd": first.spent_usd,
         "billed_usd": first.billed_usd,
+        "bytes_sent": first.bytes_sent,
         "repeated_paid": max(r.repeated_paid for r in story.runs),
         "stream_copied": all(r.stream_copied for r in story.runs),
     }

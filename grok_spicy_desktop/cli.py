@@ -321,9 +321,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_self_test()
         if args.screenshot:
             setup_logging(verbose=verbose, console=verbose)
-            from .gui.app import take_screenshot
+            from .gui.screenshot import take_screenshot
 
-            return take_screenshot(args.screenshot, args.project)
+            return take_screenshot(
+                Path(args.screenshot), Path(args.project) if args.project else None
+            )
         if args.command is None:
             setup_logging(verbose=verbose, console=verbose)
             from .gui.app import run_gui

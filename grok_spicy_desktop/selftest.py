@@ -226,10 +226,10 @@ def _qt_version() -> str:
 
 def check_keyring() -> str:
     """Which keyring backend exists; having none is fine (the key is kept for the session)."""
-    from .storage.secrets import _backend_is_dummy, keyring_backend_name
+    from .storage.secrets import backend_is_dummy, keyring_backend_name
 
     name = keyring_backend_name()
-    if _backend_is_dummy() or name.startswith("unavailable"):
+    if backend_is_dummy() or name.startswith("unavailable"):
         return f"no system keyring ({name}): an API key would be kept for this session only"
     return name
 

@@ -43,6 +43,7 @@ from xai_sdk.proto import (
     chat_pb2,
     chat_pb2_grpc,
     deferred_pb2,
+    files_pb2_grpc,
     image_pb2,
     image_pb2_grpc,
     models_pb2,
@@ -51,6 +52,17 @@ from xai_sdk.proto import (
     usage_pb2,
     video_pb2,
     video_pb2_grpc,
+)
+
+from tests.xai_server_media import (
+    RATIO_SIZES,
+    FilesServicer,
+    FileStore,
+    image_bytes,
+    render_pinned,
+    render_silent,
+    unknown_file_ids,
+    video_rule_error,
 )
 
 MiB = 1024 * 1024
@@ -66,6 +78,10 @@ RPC_KIND = {
     "GetDeferredVideo": "poll",
     "GetLanguageModel": "models",
     "ListLanguageModels": "models",
+    "UploadFile": "files",
+    "RetrieveFile": "files",
+    "RetrieveFileContent": "files",
+    "DeleteFile": "files",
 }
 PAID_RPCS = {"GetCompletion": "chat", "GenerateImage": "image", "GenerateVideo": "video"}
 KIND_RPC = {
@@ -74,8 +90,10 @@ KIND_RPC = {
     "video": "GenerateVideo",
     "poll": "GetDeferredVideo",
     "models": "GetLanguageModel",
+    "upload": "UploadFile",
 }
 
+CLIENT_STREAMING_RPCS = frozenset({"UploadFile"})
 HANG = "HANG"  # sleep past the client's deadline -> DEADLINE_EXCEEDED on the client
 BAD_JSON = "BAD_JSON"  # answer a chat request with JSON that does not fit the schema
 
@@ -100,6 +118,7 @@ class _VideoJob:
     duration: int
     polls: int = 0
     outcome: str = "done"
+    stored_file_id: str = ""
 
 
 @dataclass
@@ -118,6 +137,8 @@ class ServerOptions:
     )
     seed: int = 0
     max_render_seconds: int = 2
+    denied_models: tuple[str, ...] = ()  # PERMISSION_DENIED for these models (a key without access)
+    render_pins: bool = True  # render clips from their pinned frames (False: testsrc)
 
 
 # -- deterministic media -----------------------------------------------------------------------
@@ -304,10 +325,13 @@ class XaiTestServer:
         self.model_override = dict(model_override or {})
         self.calls: list[RecordedCall] = []
         self.paid_calls: Counter[str] = Counter()
+        self.bytes_received = 0  # serialized size of every request (upload chunks included)
         self._paid_fingerprints: list[tuple[str, bytes]] = []
         self._faults: dict[str, list[_Fault]] = {}
         self._jobs: dict[str, _VideoJob] = {}
         self.files: dict[str, bytes] = {}  # HTTP path -> body, served on http_base
+        self.file_store = FileStore()  # the Files API
+        self.result_urls_expired = False  # True: result URLs answer 404 (as after 24 h)
         self._rng = random.Random(self.options.seed)
         self._lock = threading.Lock()
         self._grpc: grpc.Server | None = None
@@ -329,6 +353,7 @@ class XaiTestServer:
         image_pb2_grpc.add_ImageServicer_to_server(_Image(self), server)
         video_pb2_grpc.add_VideoServicer_to_server(_Video(self), server)
         models_pb2_grpc.add_ModelsServicer_to_server(_Models(self), server)
+        files_pb2_grpc.add_FilesServicer_to_server(FilesServicer(self), server)
         self.port = server.add_insecure_port(f"127.0.0.1:{self.requested_port}")
         server.start()
         self._grpc = server
@@ -417,7 +442,12 @@ class XaiTestServer:
         metadata = {k: v for k, v in context.invocation_metadata() if isinstance(v, str)}
         with self._lock:
             self.calls.append(RecordedCall(rpc, request, metadata))
-        if metadata.get("authorization") != f"Bearer {self.options.api_key}":
+            self.bytes_received += request.ByteSize()
+        # The SDK's insecure (plaintext 127.0.0.1) channel attaches the key only to unary
+        # requests; a client-streaming upload arrives without it there (TLS and localhost
+        # channels carry it as call credentials). A *wrong* key is still refused.
+        keyless_upload = rpc in CLIENT_STREAMING_RPCS and "authorization" not in metadata
+        if not keyless_upload and metadata.get("authorization") != f"Bearer {self.options.api_key}":
             context.abort(grpc.StatusCode.UNAUTHENTICATED, "Incorrect API key provided.")
         with self._lock:
             queue = self._faults.get(rpc)
@@ -446,6 +476,18 @@ class XaiTestServer:
             self.paid_calls[PAID_RPCS[rpc]] += 1
             self._paid_fingerprints.append((rpc, request.SerializeToString(deterministic=True)))
 
+    def check_file_ids(self, request: Any, context: grpc.ServicerContext) -> None:
+        """An unknown or expired file id anywhere in a request is NOT_FOUND (before billing)."""
+        missing = unknown_file_ids(request, self.file_store)
+        if missing:
+            context.abort(
+                grpc.StatusCode.NOT_FOUND, f"File {missing[0]} not found (unknown or expired)."
+            )
+
+    def expire_files(self) -> None:
+        """Test helper: every uploaded file is gone, as after its expiry."""
+        self.file_store.expire_all()
+
     def answered_model(self, model: str) -> str:
         return self.model_override.get(model, model)
 
@@ -469,6 +511,7 @@ class _Chat(chat_pb2_grpc.ChatServicer):
 
     def GetCompletion(self, request: chat_pb2.GetCompletionsRequest, context: Any) -> Any:
         fault = self.s.enter("GetCompletion", request, context)
+        self.s.check_file_ids(request, context)
         content = '{"unexpected": true' if fault is not None else self._answer(request)
         self.s.record_paid("GetCompletion", request)
         return chat_pb2.GetChatCompletionResponse(
@@ -523,6 +566,7 @@ class _Image(image_pb2_grpc.ImageServicer):
 
     def GenerateImage(self, request: image_pb2.GenerateImageRequest, context: Any) -> Any:
         self.s.enter("GenerateImage", request, context)
+        self.s.check_file_ids(request, context)
         self.s.record_paid("GenerateImage", request)
         n = request.n if request.HasField("n") else 1
         aspect = (
@@ -558,6 +602,17 @@ class _Video(video_pb2_grpc.VideoServicer):
 
     def GenerateVideo(self, request: video_pb2.GenerateVideoRequest, context: Any) -> Any:
         self.s.enter("GenerateVideo", request, context)
+        if request.model in self.s.options.denied_models:
+            context.abort(
+                grpc.StatusCode.PERMISSION_DENIED,
+                f"The API key does not have permission to use model {request.model}.",
+            )
+        self.s.check_file_ids(request, context)
+        from grok_spicy_desktop.domain.voices import VOICE_IDS
+
+        problem = video_rule_error(request, VOICE_IDS)
+        if problem:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, problem)
         self.s.record_paid("GenerateVideo", request)
         request_id = uuid.uuid4().hex
         duration = request.duration if request.HasField("duration") else 8
@@ -613,17 +668,54 @@ class _Video(video_pb2_grpc.VideoServicer):
             )
         path = f"/videos/{request.request_id}.mp4"
         if path not in self.s.files:
-            self.s.files[path] = render_mp4(min(job.duration, opts.max_render_seconds))
+            self.s.files[path] = self._render(job)
+        video = video_pb2.GeneratedVideo(
+            url=self.s.http_base + path, duration=job.duration, respect_moderation=True
+        )
+        storage = job.request.storage_options
+        if job.request.HasField("storage_options") and storage.filename:
+            with self.s._lock:
+                stored_id = job.stored_file_id
+                if not stored_id:
+                    stored = self.s.file_store.put(
+                        storage.filename, self.s.files[path], int(storage.expires_after)
+                    )
+                    stored_id = job.stored_file_id = stored.file_id
+            video.file_output.CopyFrom(
+                image_pb2.FileOutput(file_id=stored_id, filename=storage.filename)
+            )
         return video_pb2.GetDeferredVideoResponse(
             status=deferred_pb2.DONE,
-            response=video_pb2.VideoResponse(
-                model=model,
-                usage=cost,
-                progress=100,
-                video=video_pb2.GeneratedVideo(
-                    url=self.s.http_base + path, duration=job.duration, respect_moderation=True
-                ),
-            ),
+            response=video_pb2.VideoResponse(model=model, usage=cost, progress=100, video=video),
+        )
+
+    def _render(self, job: _VideoJob) -> bytes:
+        """testsrc as before; with a first frame (and ``render_pins``), a clip that starts on it,
+        passes through its pinned keyframes and ends on its pinned last frame."""
+        opts = self.s.options
+        seconds = min(job.duration, opts.max_render_seconds)
+        req = job.request
+        audio = not req.HasField("generate_audio") or req.generate_audio
+        if not (opts.render_pins and req.HasField("image")):
+            return render_mp4(seconds) if audio else render_silent(seconds)
+        first = image_bytes(req.image, self.s.file_store)
+        last = (
+            image_bytes(req.last_frame, self.s.file_store) if req.HasField("last_frame") else None
+        )
+        scale = seconds / max(1, job.duration)
+        pins = [
+            (k.timestamp_s * scale, image_bytes(k.image, self.s.file_store)) for k in req.keyframes
+        ]
+        if not isinstance(first, bytes) or not first:
+            return render_mp4(seconds)
+        size = RATIO_SIZES.get(req.aspect_ratio, (160, 90))
+        return render_pinned(
+            first,
+            last if isinstance(last, bytes) and last else None,
+            [(t, d) for t, d in pins if isinstance(d, bytes) and d],
+            seconds,
+            size,
+            audio=audio,
         )
 
 
@@ -651,6 +743,8 @@ def _make_http_handler(server: XaiTestServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             body = server.files.get(self.path)
+            if server.result_urls_expired and self.path.startswith("/videos/"):
+                body = None
             if body is None:
                 self.send_error(404)
                 return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..domain.continuity import keep_continuity
 from ..domain.project import AssetStatus, Project
 from ..domain.story import Character, Scene, StoryPlan
 from ..domain.validation import normalize_plan
@@ -71,7 +72,11 @@ def update_character(project: Project, original_name: str, character: Character)
 
 def replace_plan(project: Project, plan: StoryPlan) -> list[str]:
     """Plan review: take the edited plan (validated) before anything is paid for."""
+    old = project.plan
     warnings = _normalized(project, plan)
+    if project.plan is not None:
+        warnings += keep_continuity(old, project.plan)
+        project.plan_warnings = warnings
     project.ensure_assets()
     return warnings
 
@@ -88,7 +93,9 @@ def reorder_scenes(project: Project, order: Sequence[int]) -> bool:
     old_ids = [s.scene_id for s in plan.scenes]
     if list(order) == old_ids:
         return False
+    before = plan.model_copy(deep=True)
     plan.scenes = [by_id[i] for i in order]
+    project.plan_warnings = [*project.plan_warnings, *keep_continuity(before, plan)]
     for pos, sid in enumerate(order):
         prev_old = old_ids[old_ids.index(sid) - 1] if old_ids.index(sid) > 0 else None
         prev_new = order[pos - 1] if pos > 0 else None

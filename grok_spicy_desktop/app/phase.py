@@ -19,6 +19,7 @@ class RunAction(StrEnum):
     REVIEW = "review"  # the plan waits for review
     CONTINUE = "continue"  # resume a stopped run
     REDO = "redo"  # edits made work stale: remake it
+    REBUILD_FILM = "rebuild_film"  # only the film is out of date: join the clips again
     RUN_AGAIN = "run_again"  # everything is current: re-check (reuses every result)
 
 
@@ -93,7 +94,10 @@ def run_phase(
         )
     if work.film:
         return RunPhase(
-            RunAction.REDO, "Rebuild film", "Join the current clips into the film (free)", enabled
+            RunAction.REBUILD_FILM,
+            "Rebuild film",
+            "Join the current clips into the film (free)",
+            enabled,
         )
     if status == RunStatus.COMPLETE_WITH_GAPS:
         return RunPhase(RunAction.CONTINUE, "Continue", "Try the missing scenes again", enabled)

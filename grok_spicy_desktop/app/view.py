@@ -70,6 +70,7 @@ class ProjectView:
     progress: dict[str, float] = field(default_factory=dict)
     overall: float = 0.0
     progress_message: str = ""
+    progress_step: str = ""  # the step that reported last
     _next: NextRun | None = field(default=None, repr=False)
     _stale: dict[AssetRef, str] | None = field(default=None, repr=False)
 
@@ -81,7 +82,8 @@ class ProjectView:
         self._derive()
         if self.project is not None:
             self.spent = max(self.spent, self.project.spent_usd)
-            if not self.running:
+            # A run's estimate stays after the run; an edit that leaves work replaces it.
+            if not self.running and (self.estimate is None or self.next.assets):
                 self.estimate = round(self.spent + self.next.cost_usd, 2)
         return [Changed("project"), *self._stale_changes(before), Changed("cost")]
 
@@ -99,7 +101,8 @@ class ProjectView:
 
     # -- events (from the run, on the GUI thread) ------------------------------------------------
     def apply(self, event: RunEvent) -> list[Changed]:
-        """Fold one run event into the copy; return what must be repainted."""
+        """Fold one run event into the copy; return what must be repainted. (Cards whose stale
+        mark changed as a consequence are found with ``stale_changes`` when painting.)"""
         match event:
             case RunStarted():
                 self.progress.clear()
@@ -121,6 +124,7 @@ class ProjectView:
             case ProgressChanged(step, fraction, message, overall):
                 self.progress[step] = fraction
                 self.overall, self.progress_message = overall, message
+                self.progress_step = step
                 return [Changed("progress")]
             case CostChanged(spent, estimate):
                 self.spent = spent
@@ -148,8 +152,7 @@ class ProjectView:
         project = self.project
         if project is None:
             return []
-        before = self.stale
-        copy = asset.model_copy(deep=True)  # the event's asset stays untouched for others
+        copy = asset  # copied once when the event was made; events are never changed
         if isinstance(copy, CharacterAsset):
             project.characters = _replace(project.characters, copy, lambda a: a.name == copy.name)
         elif isinstance(copy, LocationAsset):
@@ -162,8 +165,7 @@ class ProjectView:
             project.videos = _replace(project.videos, copy, lambda a: a.scene_id == copy.scene_id)
         if asset.status != AssetStatus.RUNNING:
             self._derive()
-        changes = [Changed("asset", ref), *self._stale_changes(before)]
-        return changes
+        return [Changed("asset", ref)]
 
     # -- derived ---------------------------------------------------------------------------------
     def _derive(self) -> None:
@@ -185,9 +187,7 @@ class ProjectView:
         return self._stale
 
     def _stale_changes(self, before: dict[AssetRef, str]) -> list[Changed]:
-        after = self.stale
-        refs = [r for r in {*before, *after} if before.get(r) != after.get(r)]
-        return [Changed("asset", r) for r in refs]
+        return stale_changes(before, self.stale)
 
     @property
     def phase(self) -> RunPhase:
@@ -226,6 +226,12 @@ class ProjectView:
     def scene_ids(self) -> list[int]:
         plan = self.project.plan if self.project is not None else None
         return [s.scene_id for s in plan.scenes] if plan is not None else []
+
+
+def stale_changes(before: dict[AssetRef, str], after: dict[AssetRef, str]) -> list[Changed]:
+    """The cards whose stale mark (or its reason) differs between two stale maps."""
+    refs = [r for r in {*before, *after} if before.get(r) != after.get(r)]
+    return [Changed("asset", r) for r in refs]
 
 
 def _replace(items: list, new: object, same) -> list:  # type: ignore[no-untyped-def]

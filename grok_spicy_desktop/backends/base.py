@@ -138,6 +138,7 @@ class VideoStatus:
     cost_usd: float | None = None
     model: str | None = None
     error: BackendError | None = None  # set when state is failed/expired or moderated
+    file_id: str | None = None  # the result also stored in the Files API (storage_options)
 
 
 # -- requests --------------------------------------------------------------------------------
@@ -170,8 +171,30 @@ class ScoreRequest:
     hints: dict[str, object] = field(default_factory=dict)
 
 
+VIDEO_MODEL_V15 = "grok-imagine-video-1.5"
+VIDEO_MODEL_LEGACY = "grok-imagine-video"
+
+
+def supports_pinned_frames(model: str | None) -> bool:
+    """The 1.5 family pins first/last/mid frames and takes reference images (and 1080p)."""
+    return bool(model) and "video-1.5" in str(model)
+
+
+@dataclass(frozen=True)
+class PinnedFrame:
+    """An image the clip passes through exactly ``timestamp`` seconds in (0 < t < duration)."""
+
+    image: Path
+    timestamp: float
+
+
 @dataclass
 class VideoRequest:
+    """One video job. On ``grok-imagine-video-1.5`` (and offline) ``image`` *pins* the first
+    frame, ``last_frame`` the last one (a continuous boundary), ``keyframes`` frames in between;
+    ``reference_images`` are identity references (character sheets, named in the prompt in this
+    order). The older model takes only ``image`` (plain image-to-video)."""
+
     prompt: str
     image: Path | None = None  # first frame (image-to-video)
     video: Path | None = None  # input clip (video edit / correction, <= 8.7 s)
@@ -180,6 +203,12 @@ class VideoRequest:
     resolution: str | None = None  # 480p | 720p | 1080p
     label: str = ""
     hints: dict[str, object] = field(default_factory=dict)
+    model: str | None = None  # None: the backend's configured video model
+    last_frame: Path | None = None  # 1.5 only
+    keyframes: tuple[PinnedFrame, ...] = ()  # 1.5 only: at most 4, >= 1/3 s apart
+    reference_images: tuple[Path, ...] = ()  # at most 7
+    reference_audios: tuple[str, ...] = ()  # preset voice ids (domain.voices), 1.5 only, <= 3
+    generate_audio: bool = True
 
 
 @runtime_checkable

@@ -82,7 +82,13 @@ from .offline_planner import (
 )
 from .offline_score import score_images
 from .offline_traits import parse_look, stable_hash
-from .offline_video import edit_clip_args, frame_size, still_to_clip_args
+from .offline_video import (
+    edit_clip_args,
+    frame_size,
+    pinned_inputs,
+    pinned_paths,
+    still_to_clip_args,
+)
 
 __all__ = [
     "OFFLINE_ALWAYS_BLOCK_TRIGGER",
@@ -194,7 +200,7 @@ class OfflineBackend:
             img = fix_image(_open_image(refs[0]), request.prompt)
         elif kind == "keyframe":
             img = self._keyframe(request, refs)
-        elif kind == "plate":  # a location plate is the drawn setting alone
+        elif kind == "plate":  # a location plate: the drawn setting alone
             img = self._plate(request)
         else:
             img = self._character(request, refs)
@@ -253,12 +259,10 @@ class OfflineBackend:
 
     @staticmethod
     def _plate(request: ImageRequest) -> Image.Image:
-        hints = request.hints
-        setting = _hint_str(hints, "setting")
-        key = settings_in(f"{setting} {request.prompt}")[0].key
-        seed = stable_hash(request.prompt)
-        size = image_size(request.aspect_ratio)
-        return draw_setting(key, size, _hint_str(hints, "palette"), _hint_str(hints, "mood"), seed)
+        hints, size = request.hints, image_size(request.aspect_ratio)
+        key = settings_in(f"{_hint_str(hints, 'setting')} {request.prompt}")[0].key
+        palette, mood = _hint_str(hints, "palette"), _hint_str(hints, "mood")
+        return draw_setting(key, size, palette, mood, stable_hash(request.prompt))
 
     @staticmethod
     def _title_from_prompt(prompt: str, label: str) -> str:
@@ -310,6 +314,9 @@ class OfflineBackend:
             "input_digest": digest_in,
             "speed": self.speed,
         }
+        pinned = pinned_inputs(request)  # pinned last/mid frames (1.5 semantics), if any
+        if pinned:
+            params["pinned"] = [[t, _file_digest(path)] for t, path in pinned]
         if image and not request.aspect_ratio:
             with Image.open(image) as im:
                 params["aspect_ratio"] = nearest_aspect_ratio(f"{im.width}:{im.height}")
@@ -323,6 +330,10 @@ class OfflineBackend:
             kept = self._input_path(request_id, params["mode"])
             if not kept.exists():
                 self._atomic_copy(source, kept)
+        for index, (_t, path) in enumerate(pinned):
+            kept_pin = self.work_dir / f"{request_id}.pin{index}.img"
+            if not kept_pin.exists():
+                self._atomic_copy(path, kept_pin)
         meta = self.work_dir / f"{request_id}.json"
         if not meta.exists():
             tmp = meta.with_suffix(".json.part")
@@ -452,7 +463,8 @@ class OfflineBackend:
                         key, image_size(params.get("aspect_ratio")), "", prompt, stable_hash(prompt)
                     )
                     source.write_bytes(to_png(still))
-                args = still_to_clip_args(source, part, prompt, seconds, size)
+                last, pins = pinned_paths(self.work_dir, job.request_id, params, seconds)
+                args = still_to_clip_args(source, part, prompt, seconds, size, last=last, pins=pins)
                 hint = seconds
             run_ffmpeg(args, timeout=300, cancel=job.cancel, progress=progress, duration_hint=hint)
             os.replace(part, out)

@@ -8,10 +8,13 @@ come from the prompt, so every scene sounds a little different and renders are r
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from ..domain.rules import RESOLUTIONS
 from ..domain.story import ASPECT_RATIOS, nearest_aspect_ratio
+from .base import VideoRequest
 from .offline_traits import stable_hash
 
 FPS = 24
@@ -57,33 +60,64 @@ def frame_size(
     return _even(w * scale), _even(h * scale)
 
 
-def _zoompan(move: str, frames: int, w: int, h: int) -> str:
+_MOVES: dict[str, tuple[float, str, str]] = {
+    # move: (zoom at full swing, x fraction, y fraction); p runs 0 -> 1 over the clip
+    "push-in": (0.2, "0.5", "0.5"),
+    "pull-back": (0.2, "0.5", "0.5"),
+    "pan-left": (0.15, "(1-{p})", "0.5"),
+    "pan-right": (0.15, "{p}", "0.5"),
+    "tilt-up": (0.15, "0.5", "(1-{p})"),
+    "tilt-down": (0.15, "0.5", "{p}"),
+    "handheld": (0.08, "(0.5+0.25*sin(on*0.9)*sin(on*0.23))", "(0.5+0.25*sin(on*0.7+1))"),
+    "static": (0.035, "0.5", "0.5"),
+}
+
+
+def envelope(stops: list[int], frames: int) -> str:
+    """How far the camera is from a pinned frame, 0-1, as an expression of ``on``.
+
+    It is 0 on every pinned frame (``stops``: frame numbers, the first always 0), so the clip
+    shows each pinned image exactly there and the camera move arrives on it; between two pins
+    it swings out and back (a sine arch); after the last pin it swings out to the end.
+    """
+    last = frames - 1
+    tail_from = stops[-1]
+    span = max(1, last - tail_from)
+    expr = f"sin(PI/2*(on-{tail_from})/{span})" if tail_from < last else "0"
+    for a, b in reversed(list(pairwise(stops))):
+        expr = f"if(lt(on,{b}),sin(PI*(on-{a})/{max(1, b - a)}),{expr})"
+    return expr
+
+
+def _zoompan(move: str, frames: int, w: int, h: int, stops: list[int]) -> str:
+    """The camera move; at every pinned frame it is back on the whole picture (zoom 1)."""
     n = max(1, frames - 1)
     p = f"(on/{n})"
-    centre_x, centre_y = "(iw-iw/zoom)/2", "(ih-ih/zoom)/2"
-    z, x, y = "1.15", centre_x, centre_y
-    if move == "push-in":
-        z = f"1+0.2*{p}"
-    elif move == "pull-back":
-        z = f"1.2-0.2*{p}"
-    elif move == "pan-left":
-        x = f"(iw-iw/zoom)*(1-{p})"
-    elif move == "pan-right":
-        x = f"(iw-iw/zoom)*{p}"
-    elif move == "tilt-up":
-        y = f"(ih-ih/zoom)*(1-{p})"
-    elif move == "tilt-down":
-        y = f"(ih-ih/zoom)*{p}"
-    elif move == "handheld":
-        z = "1.08"
-        x = f"{centre_x}*(1+0.5*sin(on*0.9)*sin(on*0.23))"
-        y = f"{centre_y}*(1+0.5*sin(on*0.7+1))"
-    else:  # static: a barely-there breathing zoom so the frame is alive
-        z = f"1+0.035*{p}"
+    swing, fx, fy = _MOVES.get(move, _MOVES["static"])
+    e = f"({envelope(stops, frames)})"
+    z = f"1+{swing}*{e}"
+    x = f"(iw-iw/zoom)*{fx.format(p=p)}"
+    y = f"(ih-ih/zoom)*{fy.format(p=p)}"
     return f"zoompan=z='{z}':x='{x}':y='{y}':d=1:s={w}x{h}:fps={FPS}"
 
 
-def _audio_sources(prompt: str, seconds: float) -> tuple[list[str], str]:
+def morph_chain(stops: list[int], fit: str) -> tuple[str, str]:
+    """Blend inputs ``0..k`` (stills already looped) so frame ``stops[i]`` is exactly input
+    ``i``, with a smooth cross-dissolve between consecutive stops. Returns (graph, label)."""
+    parts = [f"[0:v]{fit}[m0]"]
+    label = "m0"
+    for i in range(1, len(stops)):
+        a, b = stops[i - 1], stops[i]
+        w = f"clip((N-{a})/{max(1, b - a)},0,1)"
+        w = f"({w})*({w})*(3-2*({w}))"
+        parts.append(f"[{i}:v]{fit}[s{i}]")
+        parts.append(f"[{label}][s{i}]blend=all_expr='A*(1-{w})+B*{w}'[m{i}]")
+        label = f"m{i}"
+    return ";".join(parts), label
+
+
+def _audio_sources(prompt: str, seconds: float, first: int = 1) -> tuple[list[str], str]:
+    """Three lavfi audio inputs (numbered from ``first``) and the graph mixing them."""
     seed = stable_hash("audio", prompt)
     root = (174.6, 196.0, 220.0, 246.9, 261.6, 293.7)[seed % 6]
     d = f"{seconds:.3f}"
@@ -95,8 +129,8 @@ def _audio_sources(prompt: str, seconds: float) -> tuple[list[str], str]:
     ]  # fmt: skip
     fade_out = max(0.0, seconds - 0.6)
     graph = (
-        "[1:a]volume=0.07,tremolo=f=0.4:d=0.5[a1];[2:a]volume=0.035[a2];"
-        "[3:a]lowpass=f=700,volume=0.25[a3];"
+        f"[{first}:a]volume=0.07,tremolo=f=0.4:d=0.5[a1];[{first + 1}:a]volume=0.035[a2];"
+        f"[{first + 2}:a]lowpass=f=700,volume=0.25[a3];"
         "[a1][a2][a3]amix=inputs=3:normalize=0,"
         f"afade=t=in:d=0.5,afade=t=out:st={fade_out:.3f}:d=0.6[aout]"
     )
@@ -104,23 +138,81 @@ def _audio_sources(prompt: str, seconds: float) -> tuple[list[str], str]:
 
 
 def still_to_clip_args(
-    image: Path, out: Path, prompt: str, seconds: float, size: tuple[int, int]
+    image: Path,
+    out: Path,
+    prompt: str,
+    seconds: float,
+    size: tuple[int, int],
+    *,
+    last: Path | None = None,
+    pins: tuple[tuple[float, Path], ...] = (),
 ) -> list[str]:
-    """Image-to-video: a ``seconds`` long H.264/AAC clip with the prompt's camera move."""
+    """Image-to-video: a ``seconds`` long H.264/AAC clip with the prompt's camera move.
+
+    The clip starts exactly on ``image``; it passes through each pinned ``(t, image)`` at
+    ``t`` seconds and, with ``last`` (a continuous boundary), ends exactly on it: the camera
+    swings out and comes back to the whole picture while the image morphs into the next one.
+    """
     w, h = size
-    frames = round(seconds * FPS)
+    frames = max(2, round(seconds * FPS))
     ow, oh = _even(w * OVERSCAN), _even(h * OVERSCAN)
     move = camera_motion(prompt)
-    audio_in, audio_graph = _audio_sources(prompt, seconds)
+    stops = [0]
+    stills = [image]
+    for t, pin in sorted(pins, key=lambda item: item[0]):
+        frame = round(t * FPS)
+        if stops[-1] < frame < frames - 1:
+            stops.append(frame)
+            stills.append(pin)
+    if last is not None:
+        stops.append(frames - 1)
+        stills.append(last)
+    inputs: list[str] = []
+    for still in stills:
+        inputs += ["-loop", "1", "-framerate", str(FPS), "-i", str(still)]
+    fit = f"scale={ow}:{oh}:force_original_aspect_ratio=increase,crop={ow}:{oh},setsar=1,format=yuv444p"
+    morph, label = morph_chain(stops, fit)
+    audio_in, audio_graph = _audio_sources(prompt, seconds, first=len(stills))
     graph = (
-        f"[0:v]scale={ow}:{oh}:force_original_aspect_ratio=increase,crop={ow}:{oh},"
-        f"{_zoompan(move, frames, w, h)},setsar=1,format=yuv420p[vout];{audio_graph}"
+        f"{morph};[{label}]{_zoompan(move, frames, w, h, stops)},setsar=1,format=yuv420p[vout];"
+        f"{audio_graph}"
     )
     return [
-        "-y", "-loop", "1", "-framerate", str(FPS), "-i", str(image), *audio_in,
+        "-y", *inputs, *audio_in,
         "-filter_complex", graph, "-map", "[vout]", "-map", "[aout]",
         "-frames:v", str(frames), "-t", f"{seconds:.3f}", *_encode_args(), str(out),
     ]  # fmt: skip
+
+
+LAST = -1.0
+"""The time stored for a pinned *last* frame in an offline job's parameters."""
+
+
+def pinned_inputs(request: VideoRequest) -> list[tuple[float, Path]]:
+    """The pinned frames of an image-to-video request: (time, image); the last frame as LAST."""
+    if request.image is None or request.video is not None:
+        return []
+    pins = [(float(k.timestamp), Path(k.image)) for k in request.keyframes]
+    if request.last_frame is not None:
+        pins.append((LAST, Path(request.last_frame)))
+    return pins
+
+
+def pinned_paths(
+    folder: Path, request_id: str, params: dict[str, Any], seconds: float
+) -> tuple[Path | None, tuple[tuple[float, Path], ...]]:
+    """The kept copies of a job's pinned frames: (last frame, mid frames)."""
+    last: Path | None = None
+    mids: list[tuple[float, Path]] = []
+    for index, (t, _digest) in enumerate(params.get("pinned") or []):
+        path = folder / f"{request_id}.pin{index}.img"
+        if not path.exists():
+            continue
+        if float(t) == LAST:
+            last = path
+        elif 0 < float(t) < seconds:
+            mids.append((float(t), path))
+    return last, tuple(mids)
 
 
 def edit_clip_args(video: Path, out: Path, prompt: str, seconds: float | None) -> list[str]:

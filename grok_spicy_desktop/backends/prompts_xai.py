@@ -39,7 +39,10 @@ no setting description; the keyframe image carries the looks.
 7. `aspect_ratio`: one of {", ".join(ASPECT_RATIOS)}.
 8. `style` and `color_palette`: take them from cues in the concept (or the style the user gave); \
 otherwise use clean, modern cinematic realism.
-9. `transition`: 'cut' or 'crossfade'."""
+9. `transition` (into the NEXT scene): 'continuous' where the story goes on in place (same \
+setting, unbroken action: the shot flows straight into the next one, which starts on this one's \
+last frame); 'cut' for a change of place, time or viewpoint; 'crossfade' for a passage of time. \
+The last scene's transition is 'cut'."""
 
 
 def plan_message(request: PlanRequest) -> str:

@@ -47,6 +47,9 @@ class Take(BaseModel):
     model: str | None = None
     fingerprint: str = ""
     references: list[str] = Field(default_factory=list)
+    file_id: str | None = None  # this take's image in the xAI Files API (uploaded once)
+    file_expires_at: float | None = None  # unix seconds
+    last_frame_of: int | None = None  # a clip pinned on this scene's keyframe as its last frame
     moderated: bool = False
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -213,6 +216,11 @@ class RunOptions(BaseModel):
     backend: Literal["offline", "xai"] = "offline"
     pause_after_plan: bool = False
     keyframe_mode: Literal["plates", "chained"] = "plates"  # domain.locations.KEYFRAME_MODES
+    # None: the configured default (grok-imagine-video-1.5). Set when a key was refused 1.5
+    # (remembered, with video_model_note saying so) and for projects made before 1.5.
+    video_model: str | None = None
+    video_model_note: str | None = None
+    mid_keyframes: bool = True  # pin a mid-scene keyframe in long two-phase scenes (1.5)
 
 
 class Project(BaseModel):

@@ -126,10 +126,3 @@ def run_gui(argv: Sequence[str] | None = None, project: Path | None = None) -> i
         return int(app.exec())
     finally:
         uninstall_exception_hooks()
-
-
-def take_screenshot(png_path: Path, project_dir: Path | None = None) -> int:
-    """Render the main window (1280x800) to ``png_path``; see ``screenshot.take_screenshot``."""
-    from .screenshot import take_screenshot as _take
-
-    return _take(Path(png_path), Path(project_dir) if project_dir is not None else None)

@@ -306,6 +306,14 @@ class CharacterPanel(QWidget):
             self._cards.append(card)
         self._stack.setCurrentWidget(self.scroll_area)
 
+    def update_character(self, name: str) -> None:
+        """Repaint the one card of ``name`` (after an event named it)."""
+        card = self.card(name)
+        if card is None or self.project is None:
+            return
+        card.asset = self.project.character_asset(name)
+        card.update_content()
+
     def cards(self) -> list[CharacterCard]:
         return list(self._cards)
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Q_ARG, QMetaObject, QRectF, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtCore import Q_ARG, QMetaObject, Qt, QUrl, Signal
+from PySide6.QtGui import QFont, QImage, QKeyEvent
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QHBoxLayout,
     QLabel,
-    QSizePolicy,
     QSlider,
     QStyle,
     QToolButton,
@@ -26,81 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .thumbnails import SPACING_S, set_muted
-
-FPS = 24
-FRAME_MS = round(1000 / FPS)
-EMPTY_TEXT = "Select a scene to preview it.\nClips appear here as soon as they are generated."
-REGENERATE_HINT = "Regenerate it from the timeline (right-click the scene)."
-_SURFACE = QColor("#111215")  # video is shown on near-black in both themes, like any player
-_SURFACE_TEXT = QColor("#d9dbe0")
-
-
-def format_ms(ms: int) -> str:
-    """``m:ss.mmm``: frame stepping needs millisecond precision on screen."""
-    ms = max(0, int(ms))
-    minutes, rest = divmod(ms, 60_000)
-    return f"{minutes}:{rest // 1000:02d}.{rest % 1000:03d}"
-
-
-class FrameView(QWidget):
-    """Paints the current frame letterboxed, or a centred message when there is nothing to show."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._image = QImage()
-        self._message = EMPTY_TEXT
-        self.setMinimumSize(240, 135)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-
-    @property
-    def image(self) -> QImage:
-        return self._image
-
-    @property
-    def message(self) -> str:
-        return self._message
-
-    def set_image(self, image: QImage) -> None:
-        self._image = image
-        self._message = ""
-        self.update()
-
-    def set_message(self, text: str) -> None:
-        self._image = QImage()
-        self._message = text
-        self.update()
-
-    def image_rect(self) -> QRectF:
-        if self._image.isNull():
-            return QRectF()
-        size = self._image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        x = (self.width() - size.width()) / 2
-        y = (self.height() - size.height()) / 2
-        return QRectF(x, y, size.width(), size.height())
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), _SURFACE)
-        if not self._image.isNull():
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawImage(self.image_rect(), self._image)
-        elif self._message:
-            painter.setPen(_SURFACE_TEXT)
-            font = QFont(self.font())
-            font.setPointSizeF(font.pointSizeF() * 1.05)
-            painter.setFont(font)
-            margin = 24
-            painter.drawText(
-                self.rect().adjusted(margin, margin, -margin, -margin),
-                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
-                self._message,
-            )
-        painter.end()
-
-    def sizeHint(self) -> QSize:
-        return QSize(480, 270)
+from .preview_parts import (
+    EMPTY_TEXT,
+    FRAME_MS,
+    REGENERATE_HINT,
+    FrameView,
+    build_transport,
+    format_ms,
+)
+from .thumbnails import SPACING_S
 
 
 class VideoPreview(QWidget):
@@ -108,6 +40,16 @@ class VideoPreview(QWidget):
 
     frame_changed = Signal(int)
     mode_changed = Signal(str)  # "scene" | "film"
+    # The transport row (built by ``build_transport``).
+    play_button: QToolButton
+    back_button: QToolButton
+    fwd_button: QToolButton
+    loop_button: QToolButton
+    mute_button: QToolButton
+    scene_button: QToolButton
+    film_button: QToolButton
+    mode_group: QButtonGroup
+    time_label: QLabel
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,75 +98,9 @@ class VideoPreview(QWidget):
         self.slider.actionTriggered.connect(self._slider_action)
         layout.addWidget(self.slider)
 
-        controls = QHBoxLayout()
-        controls.setSpacing(6)
-        style = self.style()
-        self.play_button = self._tool(
-            style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Play / pause (Space)"
-        )
-        self.play_button.clicked.connect(self.toggle_play)
-        self.back_button = self._tool(
-            style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekBackward), "Previous frame (Left)"
-        )
-        self.back_button.clicked.connect(lambda: self.step(-1))
-        self.fwd_button = self._tool(
-            style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward), "Next frame (Right)"
-        )
-        self.fwd_button.clicked.connect(lambda: self.step(1))
-        self.loop_button = self._tool(
-            style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Loop playback"
-        )
-        self.loop_button.setCheckable(True)
-        self.loop_button.toggled.connect(self._on_loop)
-        self.mute_button = self._tool(
-            style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume), "Mute"
-        )
-        self.mute_button.setCheckable(True)
-        self.mute_button.toggled.connect(self._on_mute)
-        for button in (
-            self.play_button,
-            self.back_button,
-            self.fwd_button,
-            self.loop_button,
-            self.mute_button,
-        ):
-            controls.addWidget(button)
-        self.time_label = set_muted(QLabel(format_ms(0) + " / " + format_ms(0)))
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.TypeWriter)
-        mono.setPointSizeF(self.time_label.font().pointSizeF())
-        self.time_label.setFont(mono)
-        controls.addSpacing(SPACING_S)
-        controls.addWidget(self.time_label)
-        controls.addStretch(1)
-
-        self.scene_button = QToolButton()
-        self.scene_button.setText("Scene")
-        self.scene_button.setToolTip("Preview the selected scene's clip")
-        self.film_button = QToolButton()
-        self.film_button.setText("Film")
-        self.film_button.setToolTip("Preview the whole film, scene after scene")
-        self.mode_group = QButtonGroup(self)
-        self.mode_group.setExclusive(True)
-        for button in (self.scene_button, self.film_button):
-            button.setCheckable(True)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            self.mode_group.addButton(button)
-            controls.addWidget(button)
-        self.scene_button.setChecked(True)
-        self.scene_button.clicked.connect(lambda: self.set_mode("scene"))
-        self.film_button.clicked.connect(lambda: self.set_mode("film"))
-        layout.addLayout(controls)
+        layout.addLayout(build_transport(self))
         self._set_transport_enabled(False)
         self.film_button.setEnabled(False)
-
-    def _tool(self, icon, tip: str) -> QToolButton:  # type: ignore[no-untyped-def]
-        button = QToolButton()
-        button.setIcon(icon)
-        button.setToolTip(tip)
-        button.setAutoRaise(True)
-        button.setIconSize(QSize(20, 20))
-        return button
 
     # -- public API ------------------------------------------------------------------------------
     def set_clip(self, path: Path | str | None, label: str = "") -> None:
@@ -285,6 +161,11 @@ class VideoPreview(QWidget):
 
     def position(self) -> int:
         return int(self.player.position())
+
+    @property
+    def clip(self) -> Path | None:
+        """The scene clip set with ``set_clip`` (None: none)."""
+        return self._clip
 
     def is_loaded(self) -> bool:
         return self._loaded

@@ -107,7 +107,7 @@ def take_screenshot(
         if pixmap.isNull() or not pixmap.save(str(png_path), "PNG"):
             return _fail(f"could not write {png_path}")
     finally:
-        window._force_close = True
+        window.close_without_asking = True
         window.hide()
         window.set_session(None)  # closes the project and releases its lock
         window.deleteLater()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+
+from ..app.session import ProjectSession
+from .selection import Selection
 
 
 @dataclass(frozen=True)
@@ -33,25 +35,25 @@ class AppState(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._session: Any = None
+        self._session: ProjectSession | None = None
         self._running = False
         self._job = ""
-        self._selected_scene: int | None = None
+        self.selection = Selection(self)  # the one selected scene, shared with the panels
+        self.selection.changed.connect(self.selected_scene_changed)
         self._spent = 0.0
         self._estimate: float | None = None
         self._errors: list[ErrorRecord] = []
 
     # -- session ---------------------------------------------------------------------------------
     @property
-    def session(self) -> Any:
-        """The open ``ProjectSession`` (duck-typed so tests can hand in a fake)."""
+    def session(self) -> ProjectSession | None:
+        """The open ``ProjectSession`` (tests may hand in a fake with the same methods)."""
         return self._session
 
-    def set_session(self, session: Any) -> None:
+    def set_session(self, session: ProjectSession | None) -> None:
         if session is self._session:
             return
         self._session = session
-        self._selected_scene = None
         self._errors.clear()
         spent = 0.0
         if session is not None:
@@ -61,7 +63,7 @@ class AppState(QObject):
                 spent = 0.0
         self._spent, self._estimate = spent, None
         # Selection is cleared first: session_changed handlers may select a scene of the new one.
-        self.selected_scene_changed.emit(None)
+        self.selection.set(None)
         self.session_changed.emit(session)
         self.cost_changed.emit(self._spent, self._estimate)
         self.errors_changed.emit()
@@ -88,12 +90,10 @@ class AppState(QObject):
     # -- selection -------------------------------------------------------------------------------
     @property
     def selected_scene(self) -> int | None:
-        return self._selected_scene
+        return self.selection.value
 
     def select_scene(self, scene_id: int | None) -> None:
-        if scene_id != self._selected_scene:
-            self._selected_scene = scene_id
-            self.selected_scene_changed.emit(scene_id)
+        self.selection.set(scene_id)
 
     # -- cost ------------------------------------------------------------------------------------
     @property

@@ -120,6 +120,7 @@ def status_color(status: str, palette: QPalette) -> QColor:
         "blocked": "#f0a04b" if dark else "#a85a00",
         "failed": "#f06a6a" if dark else "#b3261e",
         "cancelled": "#a3a8b0" if dark else "#5d636c",
+        "stale": "#c58af0" if dark else "#7a3fb0",  # done, but the next run remakes it
     }
     if status in table:
         return QColor(table[status])

@@ -38,7 +38,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grok_spicy_desktop.media._atomic import staged
 from grok_spicy_desktop.media._steps import ProgressFn, StepProgress, check_cancel, work_folder
 from grok_spicy_desktop.media.errors import MediaError
 from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
@@ -53,6 +52,7 @@ from grok_spicy_desktop.media.graph import (
 )
 from grok_spicy_desktop.media.probe import MediaInfo, exact_duration, input_arg, probe
 from grok_spicy_desktop.media.smart_join import smart_assemble
+from grok_spicy_desktop.storage.atomic import staged
 
 __all__ = [
     "AssemblyResult",
@@ -263,7 +263,8 @@ def assemble(
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix="probe") as pool:
         infos = list(pool.map(_probe_clip, clips, range(len(clips))))
     transitions = [clip.transition for clip in clips]
-    crossfades = any(t == "crossfade" for t in transitions[:-1])
+    # cross-fades and continuous joins (dropping a duplicated frame) need the one-pass graph
+    crossfades = any(t in ("crossfade", "continuous") for t in transitions[:-1])
     check_cancel(cancel)
     try:
         with work_folder(work_dir) as folder:
@@ -272,17 +273,8 @@ def assemble(
                 matches_target(i, width, height, fps) for i in infos
             )
             if crossfades and conform and smart:
-                profile = infos[0].video_profile or "high"
-                joined = smart_assemble(
-                    [c.path for c in clips],
-                    transitions,
-                    dest,
-                    folder,
-                    fps,
-                    profile,
-                    cancel,
-                    progress,
-                )
+                where = ([c.path for c in clips], transitions, dest, folder, fps)
+                joined = smart_assemble(*where, infos[0].video_profile or "high", cancel, progress)
                 if joined is not None:
                     return _result(dest, joined.duration, False, joined.durations, joined.fades)
             if crossfades:

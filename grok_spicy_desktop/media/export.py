@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grok_spicy_desktop.media._atomic import commit, discard, temp_sibling
 from grok_spicy_desktop.media._steps import ProgressFn, StepProgress, check_cancel, work_folder
 from grok_spicy_desktop.media.errors import DestinationExists, MediaError
 from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
@@ -36,6 +35,7 @@ from grok_spicy_desktop.media.graph import (
     timeline,
 )
 from grok_spicy_desktop.media.probe import exact_duration, input_arg, probe
+from grok_spicy_desktop.storage.atomic import commit, discard, temp_sibling
 
 __all__ = [
     "QUALITY_PRESETS",

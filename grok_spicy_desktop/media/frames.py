@@ -15,15 +15,15 @@ from a previous take silently chained into the next scene. Here:
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from grok_spicy_desktop.media._atomic import discard, temp_sibling
 from grok_spicy_desktop.media.errors import MediaError
 from grok_spicy_desktop.media.ffmpeg import FFmpegCancelled, FFmpegError, run_ffmpeg
 from grok_spicy_desktop.media.probe import input_arg, probe
+from grok_spicy_desktop.storage.atomic import discard, replace_file, temp_sibling
 
 __all__ = ["extract_first_frame", "extract_last_frame"]
 
@@ -68,7 +68,7 @@ def _extract(
     try:
         for pre_input, extra in attempts:
             if _attempt(pre_input, video, tmp, extra, cancel=cancel, timeout=timeout):
-                os.replace(tmp, dest)
+                replace_file(tmp, dest)
                 return dest
     finally:
         discard(tmp)
@@ -105,3 +105,16 @@ def extract_last_frame(
         attempts.append((["-ss", f"{duration - _TAIL_SECONDS:.3f}"], []))
     attempts.append(([], []))  # decode everything; the last frame written wins
     return _extract(video, dest, attempts, "last", cancel, timeout)
+
+
+def extract_frames(clip: Path, first: Path | None, last: Path | None) -> None:
+    """The first and/or last frame at once (two FFmpeg processes): a drift check waits for the
+    last frame, so the first one must not delay it."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="frames") as pool:
+        jobs = [
+            pool.submit(extract, clip, frame)
+            for extract, frame in ((extract_first_frame, first), (extract_last_frame, last))
+            if frame is not None
+        ]
+        for job in jobs:
+            job.result()

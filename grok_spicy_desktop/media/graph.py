@@ -81,6 +81,11 @@ def fade_lengths(durations: Sequence[float], transitions: Sequence[str], fps: in
     return fades
 
 
+def continuous_join(transitions: Sequence[str], index: int) -> bool:
+    """True when the join after clip ``index`` is ``continuous`` (a seamless cut)."""
+    return index < len(transitions) and transitions[index] == "continuous"
+
+
 def timeline(durations: Sequence[float], fades: Sequence[float]) -> list[tuple[float, float]]:
     """(start, end) of every clip in the joined film. With a cross-fade the next clip starts
     ``fade`` seconds before the previous one ends; the film ends at the last clip's end."""
@@ -160,11 +165,15 @@ def build_graph(
     parts: list[str] = []
     durations: list[float] = []
     for i, seg in enumerate(segments):
-        frames = seg.frames(fps)
+        # A continuous boundary: this clip's first frame repeats the previous clip's last
+        # (both are pinned on the same keyframe), so it is dropped and the join is a plain cut.
+        skip = 1 if i > 0 and continuous_join(transitions, i - 1) else 0
+        frames = max(1, seg.frames(fps) - skip)
         durations.append(frames / fps)
         parts.append(
             f"[{i}:v:0]{fit_video_filter(seg.info, width, height, fps)},"
-            f"tpad=stop_mode=clone:stop_duration=1,trim=end_frame={frames},"
+            f"tpad=stop_mode=clone:stop_duration=1,"
+            f"trim=start_frame={skip}:end_frame={frames + skip},"
             # One time base for every branch: concat outputs AVTB, and xfade refuses to mix
             # a concat output with a clip still on 1/fps.
             f"setpts=PTS-STARTPTS,settb=AVTB[v{i}]"
@@ -176,7 +185,11 @@ def build_graph(
                 if seg.info.has_audio
                 else f"anullsrc=r={AUDIO_RATE}:cl=stereo,{_AUDIO_FORMAT}"
             )
-            parts.append(f"{source},atrim=end_sample={samples},asetpts=PTS-STARTPTS[a{i}]")
+            start = round(skip * AUDIO_RATE / fps)
+            parts.append(
+                f"{source},atrim=start_sample={start}:end_sample={start + samples},"
+                f"asetpts=PTS-STARTPTS[a{i}]"
+            )
 
     fades = fade_lengths(durations, transitions, fps)
     video, sound = "v0", "a0"

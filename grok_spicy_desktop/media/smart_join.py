@@ -26,7 +26,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from grok_spicy_desktop.media._atomic import staged
 from grok_spicy_desktop.media._steps import ProgressFn, check_cancel
 from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
 from grok_spicy_desktop.media.graph import AUDIO_RATE, fade_lengths
@@ -39,6 +38,7 @@ from grok_spicy_desktop.media.smart_plan import (
     plan_join,
     scan_clips,
 )
+from grok_spicy_desktop.storage.atomic import staged
 
 log = logging.getLogger(__name__)
 

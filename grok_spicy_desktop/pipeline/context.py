@@ -13,11 +13,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..backends.base import Backend, BackendError, CancelledError, ErrorKind, ModerationError
 from ..domain.project import CallRecord, Project, utcnow
+from .budget import InFlight
 from .events import Asset, AssetChanged, CostChanged, LogLine, RunEvent
 from .fingerprint import fingerprint, text_digest
 from .observer import Observer, null_observer
@@ -50,12 +52,29 @@ class Prices:
     )
     video_input_image: float = 0.002
     video_edit_per_input_second: float = 0.01
+    # Per video model: $ per output second by resolution, and $ per input image
+    # (research/xai_video_15.md §3; third-party quotes, for estimates only).
+    video_models: dict[str, dict[str, float]] = field(
+        default_factory=lambda: {
+            "grok-imagine-video": {"480p": 0.05, "720p": 0.07, "input_image": 0.002},
+            "grok-imagine-video-1.5": {
+                "480p": 0.08,
+                "720p": 0.14,
+                "1080p": 0.25,
+                "input_image": 0.01,
+            },
+        }
+    )
 
-    def video(self, seconds: float, resolution: str) -> float:
-        rate = self.video_per_second.get(
-            resolution, max(self.video_per_second.values(), default=0.07)
-        )
-        return round(seconds * rate + self.video_input_image, 6)
+    def video(
+        self, seconds: float, resolution: str, *, n_images: int = 1, model: str | None = None
+    ) -> float:
+        """List price of a clip: seconds x the model's rate at ``resolution`` + input images."""
+        table = self.video_models.get(model or "", {})
+        rates = {k: v for k, v in table.items() if k != "input_image"} or self.video_per_second
+        rate = rates.get(resolution, max(rates.values(), default=0.07))
+        per_image = table.get("input_image", self.video_input_image)
+        return round(seconds * rate + max(1, n_images) * per_image, 6)
 
     def image_call(self, n_refs: int) -> float:
         return round(self.image + n_refs * self.image_edit_input, 6)
@@ -80,7 +99,7 @@ class RunConfig:
     chat_model: str = "grok-4.20-non-reasoning"
     vision_model: str = "grok-4.3"
     image_model: str = "grok-imagine-image"
-    video_model: str = "grok-imagine-video"
+    video_model: str = "grok-imagine-video-1.5"
     prices: Prices = field(default_factory=Prices)
 
     @classmethod
@@ -151,7 +170,7 @@ class RunContext:
         self.log = run_log or log
         self.lock = threading.RLock()
         self.fatal: BaseException | None = None
-        self.reserved_usd = 0.0  # estimates of paid calls in flight (parallel calls and the cap)
+        self.in_flight = InFlight()  # paid calls under way count against the budget cap
         self.estimate_usd: float | None = None
         self.model_names = {
             "plan": config.chat_model,
@@ -217,12 +236,11 @@ class RunContext:
         with self.lock:
             return self.project.spent_usd
 
-    def check_budget(self, estimate: float, label: str) -> None:
+    def check_budget(self, estimate: float, label: str, in_flight: float = 0.0) -> None:
         cap = self.config.budget_usd
         if cap is None or cap <= 0 or self.backend.is_offline:
             return
-        with self.lock:  # calls in flight count too: parallel workers must not pass the cap
-            spent = self.project.spent_usd + self.reserved_usd
+        spent = self.spent() + in_flight
         if spent + estimate > cap + 1e-9:
             raise BudgetExceeded(
                 f"Budget cap of ${cap:.2f} reached: ${spent:.2f} spent, and the next call ({label}, "
@@ -261,57 +279,49 @@ class RunContext:
                     logging.WARNING,
                 )
         self.check()
-        with self.lock:
-            self.check_budget(estimate, label)
-            self.reserved_usd += estimate
+        started = time.monotonic()
         try:
-            started = time.monotonic()
-            try:
+            with self.in_flight.hold(estimate, partial(self.check_budget, estimate, label)):
                 outcome = call()
-            except ModerationError as exc:
-                cost = (
-                    exc.cost_usd
-                    if exc.cost_usd is not None
-                    else (estimate if kind == "video" else 0.0)
-                )
-                self.record(
-                    CallRecord(
-                        fingerprint=fp,
-                        kind=kind,
-                        model=self.model_names.get(kind),
-                        cost_usd=cost,
-                        estimated=exc.cost_usd is None,
-                        state="moderated",
-                        label=label,
-                        result={"reason": exc.message},
-                        finished_at=utcnow(),
-                    )
-                )
-                raise
-            estimated = outcome.cost_usd is None
+        except ModerationError as exc:
             cost = (
-                outcome.cost_usd
-                if outcome.cost_usd is not None
-                else (0.0 if self.backend.is_offline else estimate)
+                exc.cost_usd if exc.cost_usd is not None else (estimate if kind == "video" else 0.0)
             )
             self.record(
                 CallRecord(
                     fingerprint=fp,
                     kind=kind,
-                    model=outcome.model or self.model_names.get(kind),
+                    model=self.model_names.get(kind),
                     cost_usd=cost,
-                    estimated=estimated,
-                    state="done",
+                    estimated=exc.cost_usd is None,
+                    state="moderated",
                     label=label,
-                    result=outcome.result,
+                    result={"reason": exc.message},
                     finished_at=utcnow(),
                 )
             )
-            self.log.debug("%s took %.2fs, $%.4f", label, time.monotonic() - started, cost)
-            return outcome.result
-        finally:
-            with self.lock:
-                self.reserved_usd -= estimate
+            raise
+        estimated = outcome.cost_usd is None
+        cost = (
+            outcome.cost_usd
+            if outcome.cost_usd is not None
+            else (0.0 if self.backend.is_offline else estimate)
+        )
+        self.record(
+            CallRecord(
+                fingerprint=fp,
+                kind=kind,
+                model=outcome.model or self.model_names.get(kind),
+                cost_usd=cost,
+                estimated=estimated,
+                state="done",
+                label=label,
+                result=outcome.result,
+                finished_at=utcnow(),
+            )
+        )
+        self.log.debug("%s took %.2fs, $%.4f", label, time.monotonic() - started, cost)
+        return outcome.result
 
     def record(self, record: CallRecord) -> None:
         with self.lock:

@@ -22,6 +22,7 @@ from ..domain.validation import PlanError
 from ..media.assemble import ClipSpec, assemble
 from ..media.ffmpeg import FFmpegCancelled, FFmpegError
 from ..storage.fsutil import StorageError
+from . import file_ids
 from .characters import make_character, match_references
 from .context import BudgetExceeded, RunAborted, RunContext, is_fatal
 from .events import (
@@ -37,6 +38,7 @@ from .parallel import AssetJob, run_assets
 from .plan import estimate_usd, make_plan
 from .plates import make_plate, plates_mode
 from .script import write_script, write_state
+from .shots import ClipLauncher
 from .videos import make_video
 
 log = logging.getLogger(__name__)
@@ -183,6 +185,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         )
         ctx.emit(CostChanged(ctx.spent(), ctx.estimate_usd))
 
+        file_ids.seed(ctx)  # images uploaded in an earlier session go by id again
         _run_characters(ctx, plan, progress)
         if ctx.fatal:
             raise ctx.fatal
@@ -211,13 +214,14 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
                 videos_done += 1
                 progress.set("videos", videos_done / n, f"{videos_done}/{n} scene videos")
 
+        # A clip starts as soon as every keyframe it pins is final (its own; the next one's too
+        # at a continuous boundary), while later keyframes are still being made.
+        launcher = ClipLauncher(
+            plan, lambda sid: video_futures.append(video_pool.submit(video_job, sid))
+        )
         try:
-            _run_keyframes(
-                ctx,
-                plan,
-                progress,
-                lambda sid: video_futures.append(video_pool.submit(video_job, sid)),
-            )
+            _run_keyframes(ctx, plan, progress, launcher.keyframe_final)
+            launcher.flush()
             progress.set("keyframes", 1.0, f"{n} keyframes")
             script = write_script(ctx.handle, project)
             ctx.emit(ScriptWritten(script))
@@ -229,6 +233,8 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         if ctx.fatal:
             raise ctx.fatal
 
+        if file_ids.harvest(ctx):
+            ctx.save()
         outcome = _assemble(ctx, plan, progress)
     except (CancelledError, FFmpegCancelled):
         outcome = RunOutcome(

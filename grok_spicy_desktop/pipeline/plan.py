@@ -111,5 +111,20 @@ def estimate_usd(
     if plan is None:
         total += len(durations) * (p.image_call(3) + p.vision_per_call)
     total += n_chars * (p.image + p.vision_per_call)
-    total += sum(p.video(d, cfg.resolution) + p.vision_per_call for d in durations)
+    model = project.options.video_model or cfg.video_model
+    resolution = cfg.resolution
+    if resolution == "1080p" and "video-1.5" not in model:
+        resolution = "720p"  # a fallen-back key gets 720p clips
+    n_images = 1 + (min(7, len(plan.characters)) if plan is not None else n_chars)
+    if "video-1.5" in model:  # first frame + reference sheets (+ the next keyframe when continuous)
+        n_images += 1
+    else:
+        n_images = 1
+    total += sum(
+        p.video(d, resolution, n_images=n_images, model=model) + p.vision_per_call
+        for d in durations
+    )
+    if "video-1.5" in model and project.options.mid_keyframes:
+        long_scenes = sum(1 for d in durations if d > 8)  # may get a mid-scene keyframe
+        total += long_scenes * (p.image_call(3) + p.vision_per_call)
     return round(total, 2)

@@ -11,20 +11,29 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..backends.base import BackendError, ErrorKind, ModerationError, VideoRequest, VideoStatus
 from ..domain.project import AssetStatus, CallRecord, Take, VideoAsset, best_of, utcnow
 from ..domain.story import Scene, StoryPlan
-from ..media.frames import extract_first_frame, extract_last_frame
+from ..media.frames import extract_frames
 from ..media.probe import probe
 from ..storage.fsutil import atomic_copy, unique_path
-from . import prompts
+from . import file_ids, prompts
 from .context import RunContext
 from .events import VideoStarted
 from .image_loop import score_image
 from .keyframes import scene_sheets
+from .shots import (
+    ARRIVAL_CLAUSE,
+    ARRIVAL_NAME,
+    Shot,
+    answered_model,
+    build_shot,
+    fp_inputs,
+    start_with_fallback,
+    video_model,
+)
 
 
 def _notify(ctx: RunContext, asset: VideoAsset) -> None:
@@ -44,20 +53,30 @@ def video_call(
     duration: int | None,
     label: str,
     dest_stem: str,
+    shot: Shot | None = None,
 ) -> tuple[str, float, str]:
     """Start (or resume) one paid video job and download it. Returns (rel path, cost, fp)."""
     source = image or video
     assert source is not None
-    resolution = ctx.config.resolution
-    fp = ctx.fp(
-        "video",
-        slot=slot,
-        files=[source],
-        prompt=prompt,
-        duration=duration,
-        aspect=plan.aspect_ratio if image else None,
-        resolution=resolution if image else None,
-    )
+    if shot is not None and image is not None:
+        prompt = shot.prompt(prompt)
+    resolution = shot.resolution if shot is not None else ctx.config.resolution
+    pinned = shot is not None and image is not None and shot.pinned
+
+    def key() -> str:
+        on = shot is not None and image is not None and shot.pinned
+        return ctx.fp(
+            "video",
+            slot=slot,
+            files=shot.fingerprint_files() if on and shot is not None else [source],
+            prompt=prompt,
+            duration=duration,
+            aspect=plan.aspect_ratio if image else None,
+            resolution=(shot.resolution if shot else resolution) if image else None,
+            **(shot.fingerprint_params() if on and shot is not None else {}),
+        )
+
+    fp = key()
     with ctx.lock:
         record = ctx.project.call(fp)
     if (
@@ -71,7 +90,12 @@ def video_call(
             record.result.get("reason", "Blocked by content moderation (earlier run).")
         )
     estimate = (
-        ctx.config.prices.video(duration or 8, resolution)
+        ctx.config.prices.video(
+            duration or 8,
+            resolution,
+            n_images=len(fp_inputs(shot)),
+            model=shot.model if shot is not None else video_model(ctx),
+        )
         if image
         else (duration or 6) * ctx.config.prices.video_edit_per_input_second
         + ctx.config.prices.video(duration or 6, resolution)
@@ -96,8 +120,14 @@ def video_call(
                 "palette": plan.color_palette,
                 "kind": "video" if image else "correction",
             },
+            model=None if ctx.backend.is_offline else (shot.model if shot else video_model(ctx)),
         )
-        job = ctx.backend.start_video(req)
+        if pinned and shot is not None:
+            req.last_frame, req.keyframes = shot.last, shot.mids
+            req.reference_images = tuple(shot.references)
+        job = start_with_fallback(ctx, req, shot if pinned else None)
+        if pinned and shot is not None and not shot.pinned:
+            fp = key()  # fell back to plain image-to-video: record the job under its real key
         request_id = job.request_id
         ctx.record_pending(fp, label, request_id)
     status = _poll(ctx, asset, request_id, label)
@@ -193,15 +223,7 @@ def _frames(ctx: RunContext, scene_id: int, rel: str, tag: str) -> tuple[Path, P
     def fresh(frame: Path) -> bool:  # extracted from this very clip already (resume, final copy)
         return frame.is_file() and frame.stat().st_size > 0 and frame.stat().st_mtime_ns >= made_at
 
-    # Both at once: the drift check waits for the last frame, and each is an FFmpeg process.
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="frames") as pool:
-        jobs = [
-            pool.submit(extract, clip, frame)
-            for extract, frame in ((extract_first_frame, first), (extract_last_frame, last))
-            if not fresh(frame)
-        ]
-        for job in jobs:
-            job.result()
+    extract_frames(clip, None if fresh(first) else first, None if fresh(last) else last)
     return first, last
 
 
@@ -220,7 +242,16 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
     names, sheets = scene_sheets(ctx, scene)
     check_refs = sheets or [keyframe]
     prompt = kf.video_prompt or prompts.video_prompt(plan, scene)
+    if not ctx.backend.is_offline:
+        with ctx.lock:
+            ctx.model_names["video"] = video_model(ctx)
+    shot = build_shot(ctx, plan, scene, keyframe, sheets, names)
     instructions = prompts.drift_check(scene, names)
+    check_names = list(names)
+    if shot.last is not None:  # a continuous clip must also arrive on the next keyframe
+        check_refs = [*check_refs, shot.last]
+        check_names.append(ARRIVAL_NAME)
+        instructions = f"{instructions} {ARRIVAL_CLAUSE}"
     threshold = ctx.config.threshold
     asset.status = AssetStatus.RUNNING
     asset.error = None
@@ -251,6 +282,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
                 duration=duration,
                 label=f"scene {scene.scene_id} {kind}",
                 dest_stem=stem,
+                shot=shot if image is not None else None,
             )
 
         (rel, cost, fp), used = ctx.with_moderation(prompt_text, go)
@@ -261,7 +293,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             last,
             check_refs,
             f"scene {scene.scene_id} video",
-            {"kind": "drift", "scene_id": scene.scene_id, "characters": names},
+            {"kind": "drift", "scene_id": scene.scene_id, "characters": check_names},
         )
         existing = next((t for t in asset.takes if t.fingerprint == fp), None)
         take = Take(
@@ -273,7 +305,8 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             issues=score.issues,
             fix_prompt=score.fix_prompt,
             cost_usd=round(cost + score_cost, 6),
-            model=ctx.model_names["video"],
+            model=answered_model(ctx, fp),
+            last_frame_of=shot.last_scene if image is not None else None,
             fingerprint=fp,
             references=[ctx.rel(src) for src in (image, video) if src is not None],
         )
@@ -359,5 +392,6 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             atomic_copy(last, folder / f"scene_{scene.scene_id}_last.jpg")
             asset.first_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_first.jpg")
             asset.last_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_last.jpg")
+    file_ids.harvest(ctx)  # ids of the sheets/keyframes this clip sent, kept with their takes
     ctx.save()
     _notify(ctx, asset)

@@ -13,10 +13,11 @@ import re
 import sys
 import tempfile
 import threading
-import time
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+
+from .atomic import replace_file
 
 _CHUNK = 1024 * 1024
 
@@ -76,19 +77,6 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _replace(tmp: str, path: Path) -> None:
-    # On Windows an antivirus or indexer may hold the target open for a moment: retry briefly.
-    attempts = 5 if sys.platform == "win32" else 1
-    for attempt in range(attempts):
-        try:
-            os.replace(tmp, path)
-            return
-        except PermissionError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-
-
 def _atomic_write(path: Path, fill: Callable[[int], None]) -> None:
     path = Path(path)
     folder = path.parent
@@ -108,7 +96,7 @@ def _atomic_write(path: Path, fill: Callable[[int], None]) -> None:
             os.close(fd)
         if sys.platform != "win32":
             os.chmod(tmp, mode)
-        _replace(tmp, path)
+        replace_file(tmp, path)
     except BaseException as exc:
         try:
             os.unlink(tmp)

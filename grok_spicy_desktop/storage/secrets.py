@@ -114,7 +114,7 @@ def keyring_backend_name() -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def _backend_is_dummy() -> bool:
+def backend_is_dummy() -> bool:
     try:
         backend: Any = keyring.get_keyring()
     except Exception:
@@ -124,7 +124,7 @@ def _backend_is_dummy() -> bool:
 
 
 def _keyring_get() -> str | None:
-    if _backend_is_dummy():
+    if backend_is_dummy():
         return None
     try:
         value = keyring.get_password(KEYRING_SERVICE, KEYRING_USER)
@@ -162,7 +162,7 @@ def set_api_key(key: str) -> str:
         raise StorageError("The API key contains spaces or line breaks. Paste the key alone.")
     register_secret(key)
     stored = False
-    if not _backend_is_dummy():
+    if not backend_is_dummy():
         try:
             keyring.set_password(KEYRING_SERVICE, KEYRING_USER, key)
             # Some backends accept the write and drop it; only a read-back proves it is stored.
@@ -184,7 +184,7 @@ def delete_api_key() -> None:
     global _session_key
     with _lock:
         _session_key = None
-    if _backend_is_dummy():
+    if backend_is_dummy():
         return
     try:
         keyring.delete_password(KEYRING_SERVICE, KEYRING_USER)

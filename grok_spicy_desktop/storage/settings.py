@@ -55,7 +55,7 @@ class Settings(BaseModel):
     chat_model: str = Field(default="grok-4.20-non-reasoning", min_length=1)
     vision_model: str = Field(default="grok-4.3", min_length=1)
     image_model: str = Field(default="grok-imagine-image", min_length=1)
-    video_model: str = Field(default="grok-imagine-video", min_length=1)
+    video_model: str = Field(default="grok-imagine-video-1.5", min_length=1)
     api_host: str | None = None
     consistency_threshold: float = Field(default=0.80, ge=0.0, le=1.0)
     max_character_attempts: int = Field(default=3, ge=1, le=10)

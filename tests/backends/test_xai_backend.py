@@ -105,6 +105,7 @@ def test_reword_returns_text(backend: XaiBackend, server: XaiTestServer) -> None
 def test_score_sends_every_image_as_high_detail_data_uri(
     backend: XaiBackend, server: XaiTestServer, photo: Path, tmp_path: Path
 ) -> None:
+    backend.files.enabled = False  # inline images (the Files API path has its own tests)
     jpg = tmp_path / "cand.jpg"
     Image.new("RGB", (30, 30), "blue").save(jpg)
     server.score_fn = lambda request: 0.42
@@ -133,6 +134,7 @@ def test_generate_image_text_only(backend: XaiBackend, server: XaiTestServer) ->
 def test_generate_image_single_and_multi_reference(
     backend: XaiBackend, server: XaiTestServer, photo: Path
 ) -> None:
+    backend.files.enabled = False  # inline images (the Files API path has its own tests)
     backend.generate_image(ImageRequest("stylize", references=[photo]))
     backend.generate_image(ImageRequest("compose", references=[photo, photo, photo]))
     single, multi = (c.request for c in server.calls_to("image"))
@@ -165,6 +167,7 @@ def test_invalid_aspect_ratio_is_rejected_locally(
 def test_oversized_reference_is_shrunk_before_sending(
     backend: XaiBackend, server: XaiTestServer, tmp_path: Path
 ) -> None:
+    backend.files.enabled = False  # inline images (the Files API path has its own tests)
     noise = Image.frombytes("RGB", (1500, 1500), os.urandom(1500 * 1500 * 3))
     first = tmp_path / "big0.png"
     noise.save(first, "PNG", compress_level=0)  # ~6.8 MB each: 27 MB of base64 together

@@ -144,6 +144,7 @@ def test_connection_refused_is_network_after_retries() -> None:
 def test_request_over_20_mib_is_too_large_and_not_sent(
     backend: XaiBackend, server: XaiTestServer, tmp_path: Path
 ) -> None:
+    backend.files.enabled = False  # inline images (the Files API path has its own tests)
     image = tmp_path / "a.png"
     Image.new("RGB", (8, 8)).save(image)
     huge = "x" * (21 * 1024 * 1024)

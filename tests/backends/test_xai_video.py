@@ -3,7 +3,6 @@ cancel."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,6 +54,7 @@ def _poll_until_final(backend: XaiBackend, request_id: str, limit: int = 20) -> 
 def test_image_to_video_start_poll_download(
     backend: XaiBackend, server: XaiTestServer, keyframe: Path, tmp_path: Path
 ) -> None:
+    backend.files.enabled = False  # inline images (the Files API path has its own tests)
     job = backend.start_video(
         VideoRequest(
             "slow dolly-in", image=keyframe, duration=3, aspect_ratio="9:16", resolution="720p"
@@ -67,7 +67,7 @@ def test_image_to_video_start_poll_download(
         video_pb2.VIDEO_ASPECT_RATIO_9_16,
         video_pb2.VIDEO_RESOLUTION_720P,
     )
-    assert req.model == "grok-imagine-video"
+    assert req.model == "grok-imagine-video-1.5"  # the default video model
 
     statuses = _poll_until_final(backend, job.request_id)
     pending = [s for s in statuses if s.state == "pending"]
@@ -78,7 +78,7 @@ def test_image_to_video_start_poll_download(
     done = statuses[-1]
     assert done.state == "done" and done.progress == 1.0 and done.url
     assert done.duration == 3 and done.cost_usd == pytest.approx(0.15)
-    assert done.model == "grok-imagine-video"
+    assert done.model == "grok-imagine-video-1.5"
 
     dest = tmp_path / "videos" / "scene_1.mp4"
     assert backend.download_video(job.request_id, done, dest) == dest
@@ -140,12 +140,10 @@ def test_slow_polls_then_cancel_stops_without_network(server: XaiTestServer) -> 
         assert backend.poll_video(job.request_id).state == "pending"
         backend.cancel_video(job.request_id)
         polls = len(server.calls_to("poll"))
-        started = time.monotonic()
         with pytest.raises(CancelledError):
             backend.poll_video(job.request_id)
         with pytest.raises(CancelledError):
             backend.download_video(job.request_id, VideoStatus("done", url="http://x"), Path("x"))
-        assert time.monotonic() - started < 0.05
         assert len(server.calls_to("poll")) == polls
     # a new backend (after a restart) can still resume polling the same job
     with XaiBackend(server.backend_config()) as fresh:

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from grok_spicy_desktop.domain.project import Project, RunOutcome
+from grok_spicy_desktop.app import edits
+from grok_spicy_desktop.domain.project import Project, RunOutcome, RunStatus
+from grok_spicy_desktop.pipeline import regenerate as regen
+from grok_spicy_desktop.pipeline.context import RunConfig
 from grok_spicy_desktop.pipeline.events import LogLine, ProgressChanged
 
 RunScript = Callable[[Any, threading.Event, bool | None], RunOutcome]
@@ -49,6 +52,23 @@ class FakeSession:
     def estimate_usd(self) -> float:
         return 1.25
 
+    @property
+    def offline(self) -> bool:
+        return False
+
+    def config(self) -> RunConfig:
+        return RunConfig(resolution="480p")
+
+    def apply_settings(self, settings: Any) -> None:
+        self.calls.append(("apply_settings", settings.budget_usd))
+
+    def rebuild_film(self, observer: Any, cancel: threading.Event) -> RunOutcome:
+        self.calls.append(("rebuild_film",))
+        self.project.film_clips = self.project.current_clips()
+        outcome = RunOutcome(status=RunStatus.COMPLETE, final_video=self.project.final_video)
+        self.project.outcome = outcome
+        return outcome
+
     def update_scene(self, scene: Any) -> None:
         self.calls.append(("update_scene", scene.scene_id))
         assert self.project.plan is not None
@@ -71,6 +91,7 @@ class FakeSession:
         self.calls.append(("set_references", name, [Path(f).name for f in files]))
         if any(Path(f).suffix == ".txt" for f in files):
             raise ValueError("notes.txt is not an image: drop a JPEG, PNG or WebP photo.")
+        edits.character_changed(self.project, name)  # what ProjectSession does
         return [f"references/{Path(f).name}" for f in files]
 
     def remove_reference(self, name: str, rel: str) -> None:
@@ -78,6 +99,7 @@ class FakeSession:
 
     def select_take(self, kind: str, key: object, take_index: int) -> None:
         self.calls.append(("select_take", kind, key, take_index))
+        regen.select_take(self.project, kind, key, take_index)  # type: ignore[arg-type]
 
     def approve_plan(self) -> None:
         self.calls.append(("approve_plan",))

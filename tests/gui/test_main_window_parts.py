@@ -41,7 +41,7 @@ def test_banner_for_each_error_kind(qtbot, kind: ErrorKind) -> None:
     area = BannerArea()
     qtbot.addWidget(area)
     banner = area.show_error(str(kind), "It failed.")
-    assert area.isVisibleTo(area.parentWidget() or area) or not area.isHidden()
+    assert not area.isHidden() and not banner.isHidden()  # shown, not just created
     label = EXPECTED_BUTTON[kind]
     text = banner.label.text()
     assert "It failed." in text

@@ -75,7 +75,7 @@ def measure_run(qtbot, project: Project, root: Path, *, on_gui_thread: bool = Fa
         qtbot.wait(800)
     else:
         win.start_run()
-        qtbot.waitUntil(lambda: not win.state.running and win._worker is None, timeout=10_000)
+        qtbot.waitUntil(lambda: not win.state.running and not win.runner.busy, timeout=10_000)
     elapsed = time.monotonic() - t0
     qtbot.wait(200)  # the coalesced refresh after the last events
     heartbeat.stop()

@@ -8,7 +8,8 @@ from PySide6.QtCore import QMimeData, QPoint, Qt
 from PySide6.QtWidgets import QMenu
 
 from grok_spicy_desktop.domain.project import Project
-from grok_spicy_desktop.gui.timeline import EMPTY_TEXT, StoryboardTimeline, card_width, scene_mime
+from grok_spicy_desktop.gui.scene_card import card_width, scene_mime
+from grok_spicy_desktop.gui.timeline import EMPTY_TEXT, StoryboardTimeline
 
 from .shots import save_shot, send_drop
 

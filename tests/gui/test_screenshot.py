@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from grok_spicy_desktop.domain.project import Project
-from grok_spicy_desktop.gui.app import take_screenshot
+from grok_spicy_desktop.gui.screenshot import take_screenshot
 
 
 def test_screenshot_of_a_project(qapp, tmp_path: Path, sample_project: tuple[Project, Path]):

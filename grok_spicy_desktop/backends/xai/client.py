@@ -63,6 +63,7 @@ from ..ratelimit import TokenBucket
 from ..retry import DEFAULT_RETRY_KINDS, call_with_retry
 from .config import MAX_MESSAGE_BYTES, NO_KEY_MESSAGE, REQUEST_OVERHEAD, XaiConfig, resolve_host
 from .errors import DATE_SEGMENT, cost_from_usage, redact, to_backend_error
+from .files import FileRegistry, ImageRefs, with_fresh_files
 from .video import XaiVideoMixin
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,14 @@ class XaiBackend(XaiVideoMixin):
         self._cancelled: set[str] = set()
         self._video_models: dict[str, str] = {}
         self._warned_models: set[tuple[str, str]] = set()
+        self.files = FileRegistry(self._upload, enabled=config.use_files)
+
+    def _upload(self, data: bytes, filename: str, expires_after: int) -> Any:
+        """One Files API upload (retried like any call; an upload is free)."""
+        return self._call(
+            "file upload",
+            lambda: self._client.files.upload(data, filename=filename, expires_after=expires_after),
+        )
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -227,18 +236,24 @@ class XaiBackend(XaiVideoMixin):
         return ChatResult(value=text, cost_usd=result.cost_usd, model=result.model)
 
     def score(self, request: ScoreRequest) -> ChatResult[ConsistencyScore]:
-        from xai_sdk.chat import image, system, user
+        from xai_sdk.chat import system, user
 
         if not request.images:
             raise BackendError(ErrorKind.INVALID_REQUEST, "Nothing to score: no images given.")
         budget = self._per_image_budget(len(request.images), len(request.instructions))
-        parts: list[Any] = [request.instructions]
-        for index, path in enumerate(request.images, start=1):
-            parts.append(f"Image {index}:")
-            parts.append(image(to_data_uri(path, budget), detail="high"))
-        messages = [system(prompts.SCORE_SYSTEM), user(*parts)]
-        return self._structured(
-            "score", self.config.vision_model, ConsistencyScore, messages, store_messages=False
+
+        def send(refs: ImageRefs) -> ChatResult[ConsistencyScore]:
+            parts: list[Any] = [request.instructions]
+            for index, path in enumerate(request.images, start=1):
+                parts.append(f"Image {index}:")
+                parts.append(vision_image(refs, path))
+            messages = [system(prompts.SCORE_SYSTEM), user(*parts)]
+            return self._structured(
+                "score", self.config.vision_model, ConsistencyScore, messages, store_messages=False
+            )
+
+        return with_fresh_files(
+            self.files, lambda p: to_data_uri(p, budget), send, f"score {request.label}"
         )
 
     # -- images ----------------------------------------------------------------------------------
@@ -258,17 +273,18 @@ class XaiBackend(XaiVideoMixin):
                 f"An image edit takes at most 3 reference images, got {len(refs)}.",
             )
         budget = self._per_image_budget(len(refs), len(request.prompt))
-        uris = [to_data_uri(path, budget) for path in refs]
-        kwargs: dict[str, Any] = {"image_format": "base64"}
+        base_kwargs: dict[str, Any] = {"image_format": "base64"}
         if request.aspect_ratio:
-            kwargs["aspect_ratio"] = request.aspect_ratio
-        if len(uris) == 1:
-            kwargs["image_url"] = uris[0]
-        elif uris:
-            kwargs["image_urls"] = uris
+            base_kwargs["aspect_ratio"] = request.aspect_ratio
         model = self.config.image_model
 
-        def once() -> ImageResult:
+        def send(image_refs: ImageRefs) -> ImageResult:
+            kwargs = {**base_kwargs, **image_inputs(image_refs, refs)}
+            return self._call(
+                f"image {request.label}".strip(), lambda: once(kwargs), bucket=self._image_bucket
+            )
+
+        def once(kwargs: dict[str, Any]) -> ImageResult:
             response = self._client.image.sample(request.prompt, model, **kwargs)
             cost = cost_from_usage(response.usage)
             answered = self._note_model(model, response.model)
@@ -295,7 +311,9 @@ class XaiBackend(XaiVideoMixin):
                 )
             return ImageResult(data=data, mime=mime, cost_usd=cost, model=answered)
 
-        return self._call(f"image {request.label}".strip(), once, bucket=self._image_bucket)
+        return with_fresh_files(
+            self.files, lambda p: to_data_uri(p, budget), send, f"image {request.label}"
+        )
 
     # -- health ----------------------------------------------------------------------------------
 
@@ -337,6 +355,37 @@ class XaiBackend(XaiVideoMixin):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def vision_image(refs: ImageRefs, path: Any) -> Any:
+    """A vision image part by file id when possible: ``chat.image`` has no file-id form, so
+    the content is built by hand (research/xai_video_15.md §7)."""
+    from xai_sdk.chat import image
+    from xai_sdk.proto import chat_pb2, image_pb2
+
+    file_id, uri = refs.ref(path, vision=True)
+    if file_id:
+        return chat_pb2.Content(
+            image_url=image_pb2.ImageUrlContent(
+                file_id=file_id, detail=image_pb2.ImageDetail.DETAIL_HIGH
+            )
+        )
+    return image(uri or "", detail="high")
+
+
+def image_inputs(refs: ImageRefs, paths: Sequence[Any]) -> dict[str, Any]:
+    """``image_url``/``image_file_id`` (one input) or the lists (several), ids when possible."""
+    resolved = [refs.ref(p) for p in paths]
+    if len(resolved) == 1:
+        file_id, uri = resolved[0]
+        return {"image_file_id": file_id} if file_id else {"image_url": uri}
+    if not resolved:
+        return {}
+    if all(fid for fid, _ in resolved):
+        return {"image_file_ids": [fid for fid, _ in resolved]}
+    return {
+        "image_urls": [uri or refs.inline(p) for (_, uri), p in zip(resolved, paths, strict=True)]
+    }
 
 
 def check_key(config: XaiConfig | None) -> tuple[bool, str]:

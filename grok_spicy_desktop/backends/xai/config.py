@@ -29,7 +29,7 @@ class XaiConfig:
     chat_model: str = "grok-4.20-non-reasoning"
     vision_model: str = "grok-4.3"
     image_model: str = "grok-imagine-image"
-    video_model: str = "grok-imagine-video"
+    video_model: str = "grok-imagine-video-1.5"
     timeout_s: float = 300.0
     max_attempts: int = 4
     image_rate_per_s: float = 5.0
@@ -38,6 +38,7 @@ class XaiConfig:
     retry_max_s: float = 30.0
     download_timeout_s: float = 120.0
     max_download_bytes: int = MAX_DOWNLOAD_BYTES
+    use_files: bool = True  # images by Files API id (uploaded once) instead of inline
 
     @classmethod
     def from_env(

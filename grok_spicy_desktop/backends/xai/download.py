@@ -73,3 +73,20 @@ def download_clip(
         finally:
             tmp.unlink(missing_ok=True)
     return dest
+
+
+def write_clip(data: bytes, dest: Path, label: str) -> Path:
+    """Write clip bytes fetched another way (the Files API) to ``dest`` atomically."""
+    if not looks_like_mp4(data[:12]):
+        raise BackendError(ErrorKind.BAD_RESPONSE, f"The stored file of {label} is not an MP4.")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return dest

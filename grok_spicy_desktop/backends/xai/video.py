@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,8 +28,10 @@ from ..imaging import MAX_IMAGE_BYTES, MiB, base64_size, data_uri, looks_like_mp
 from ..ratelimit import TokenBucket
 from ..retry import DEFAULT_RETRY_KINDS
 from .config import MAX_MESSAGE_BYTES, REQUEST_OVERHEAD, XaiConfig
-from .download import download_clip
+from .download import download_clip, write_clip
 from .errors import cost_from_usage, looks_moderated
+from .files import FileRegistry, ImageRefs, with_fresh_files
+from .video_request import start_kwargs
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,7 @@ class XaiVideoMixin:
     _cancelled: set[str]
     _video_models: dict[str, str]
     _video_bucket: TokenBucket
+    files: FileRegistry
 
     def _call(
         self,
@@ -81,30 +85,33 @@ class XaiVideoMixin:
         return data_uri(data, "video/mp4")
 
     def start_video(self, request: VideoRequest) -> VideoJob:
-        kwargs: dict[str, Any] = {}
-        if request.video is not None:
-            kwargs["video_url"] = self._video_data_uri(request.video)
-        elif request.image is not None:
-            kwargs["image_url"] = to_data_uri(request.image, MAX_IMAGE_BYTES)
-        if request.duration is not None:
-            kwargs["duration"] = int(request.duration)
-        if request.aspect_ratio:
-            kwargs["aspect_ratio"] = request.aspect_ratio
-        if request.resolution:
-            kwargs["resolution"] = request.resolution
-        model = self.config.video_model
+        model = request.model or self.config.video_model
+        clip = self._video_data_uri(request.video) if request.video is not None else None
+        storage = f"grok-spicy-{uuid.uuid4().hex[:16]}.mp4"
 
-        def once() -> VideoJob:
-            started = self._client.video.start(request.prompt, model, **kwargs)
-            if not started.request_id:
-                raise BackendError(ErrorKind.BAD_RESPONSE, "The API returned no request id.")
-            return VideoJob(request_id=started.request_id, model=model)
+        def send(refs: ImageRefs) -> VideoJob:
+            kwargs = start_kwargs(request, model, refs, storage_name=storage)
+            if clip is not None:
+                kwargs["video_url"] = clip
 
-        job = self._call(
+            def once() -> VideoJob:
+                started = self._client.video.start(request.prompt, model, **kwargs)
+                if not started.request_id:
+                    raise BackendError(ErrorKind.BAD_RESPONSE, "The API returned no request id.")
+                return VideoJob(request_id=started.request_id, model=model)
+
+            return self._call(
+                f"video {request.label}".strip(),
+                once,
+                bucket=self._video_bucket,
+                kinds=VIDEO_START_RETRY_KINDS,
+            )
+
+        job = with_fresh_files(
+            self.files,
+            lambda p: to_data_uri(p, MAX_IMAGE_BYTES),
+            send,
             f"video {request.label}".strip(),
-            once,
-            bucket=self._video_bucket,
-            kinds=VIDEO_START_RETRY_KINDS,
         )
         with self._lock:
             self._video_models[job.request_id] = model
@@ -150,6 +157,7 @@ class XaiVideoMixin:
                 duration=float(video.duration) if video.duration else None,
                 cost_usd=cost,
                 model=model,
+                file_id=video.file_output.file_id if video.HasField("file_output") else None,
             )
         if status == deferred_pb2.DeferredStatus.FAILED:
             code = response.error.code if response is not None else ""
@@ -190,18 +198,26 @@ class XaiVideoMixin:
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
         url = status.url
-        return self._call(
-            "video download",
-            lambda: download_clip(
-                url,
-                dest,
-                label=f"job {request_id}",
-                limit=self.config.max_download_bytes,
-                timeout_s=self.config.download_timeout_s,
-                check_cancelled=lambda: self._check_cancelled(request_id),
-            ),
-            kinds={ErrorKind.NETWORK, ErrorKind.TIMEOUT, ErrorKind.SERVER},
-        )
+        try:
+            return self._call(
+                "video download",
+                lambda: download_clip(
+                    url,
+                    dest,
+                    label=f"job {request_id}",
+                    limit=self.config.max_download_bytes,
+                    timeout_s=self.config.download_timeout_s,
+                    check_cancelled=lambda: self._check_cancelled(request_id),
+                ),
+                kinds={ErrorKind.NETWORK, ErrorKind.TIMEOUT, ErrorKind.SERVER},
+            )
+        except BackendError as exc:
+            if exc.kind is not ErrorKind.EXPIRED or not status.file_id:
+                raise
+            file_id = status.file_id
+            log.info("The result URL of %s expired; fetching it from the Files API.", request_id)
+            data = self._call("video file", lambda: self._client.files.content(file_id))
+            return write_clip(data, dest, f"job {request_id}")
 
     def cancel_video(self, request_id: str) -> None:
         """No cancel RPC exists: stop polling/downloading this id locally (it may still bill)."""

@@ -7,13 +7,10 @@ The dialog only collects and validates; the main window hands ``request()`` to
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,130 +18,30 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QStyle,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ...domain.project import RunOptions
-from ...domain.rules import MAX_REFERENCES
 from ...domain.story import ASPECT_RATIOS
-from ...pipeline.plan import MAX_CONCEPT_CHARS as PIPELINE_MAX_CONCEPT_CHARS
-from ..characters import IMAGE_FILTER, local_files
-from ..thumbnails import SPACING_L, SPACING_M, SPACING_S, shared_cache, split_images
+from ..characters import IMAGE_FILTER
+from ..thumbnails import SPACING_L, SPACING_M, SPACING_S, split_images
 from .common import InlineMessage, heading, hint
-
-MAX_CONCEPT_CHARS = PIPELINE_MAX_CONCEPT_CHARS  # one limit for the app and the CLI
-MAX_REFS_PER_CHARACTER = MAX_REFERENCES
-RATIO_NAMES = {
-    "16:9": "landscape",
-    "9:16": "portrait / phone",
-    "1:1": "square",
-    "4:3": "classic TV",
-    "3:4": "portrait",
-    "3:2": "photo",
-    "2:3": "portrait photo",
-}
-LENGTH_MODES = ("auto", "scenes", "seconds")
-EstimateFn = Callable[[str, RunOptions], float]
-
-
-@dataclass
-class NewProjectRequest:
-    concept: str
-    name: str | None
-    options: RunOptions
-    references: dict[str, list[Path]] = field(default_factory=dict)
-
-
-def concept_problem(text: str) -> str | None:
-    """The inline message for a concept that cannot be used, or ``None``."""
-    stripped = text.strip()
-    if not stripped:
-        return (
-            "Describe your story in a sentence or two, e.g. “A lighthouse keeper befriends a "
-            "lost fox during a storm”."
-        )
-    if len(stripped) > MAX_CONCEPT_CHARS:
-        return (
-            f"The concept is {len(stripped):,} characters; the limit is {MAX_CONCEPT_CHARS:,}. "
-            "Shorten it to the core of the story."
-        )
-    return None
-
-
-class _ReferenceRow(QFrame):
-    """One dropped photo: thumbnail, the character name it stands for, a remove button."""
-
-    def __init__(self, path: Path, on_remove: Callable[[_ReferenceRow], None]) -> None:
-        super().__init__()
-        self.path = path
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(SPACING_S)
-        thumb = QLabel()
-        thumb.setFixedSize(QSize(40, 40))
-        pix = shared_cache().get(path, thumb.size(), crop=True)
-        if pix is not None:
-            thumb.setPixmap(pix)
-        thumb.setToolTip(str(path))
-        row.addWidget(thumb)
-        self.name_edit = QLineEdit(path.stem.replace("_", " ").strip().title())
-        self.name_edit.setPlaceholderText("Character name, e.g. Mara")
-        self.name_edit.setToolTip(
-            "The character this photo should become. The planner uses this name; photos with "
-            "the same name belong to the same character."
-        )
-        row.addWidget(self.name_edit, 1)
-        remove = QToolButton()
-        remove.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
-        remove.setToolTip(f"Remove {path.name}")
-        remove.setAutoRaise(True)
-        remove.clicked.connect(lambda: on_remove(self))
-        self.remove_button = remove
-        row.addWidget(remove)
-
-    @property
-    def label(self) -> str:
-        return self.name_edit.text().strip()
-
-
-class _DropZone(QFrame):
-    """A dashed area that takes photo drops and lists the rows."""
-
-    def __init__(self, dialog: NewProjectDialog) -> None:
-        super().__init__()
-        self._dialog = dialog
-        self.setAcceptDrops(True)
-        self.setObjectName("dropZone")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.rows = QVBoxLayout(self)
-        self.rows.setContentsMargins(SPACING_M, SPACING_M, SPACING_M, SPACING_M)
-        self.rows.setSpacing(SPACING_S)
-        self.placeholder = hint(
-            "Optional: drop photos of people or pets here (JPEG, PNG or WebP), then name each "
-            "one after the character it should become. Up to 3 photos per character."
-        )
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.rows.addWidget(self.placeholder)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = local_files(event.mimeData())
-        if files:
-            self._dialog.add_reference_files(files)
-            event.acceptProposedAction()
+from .new_project_request import (
+    MAX_CONCEPT_CHARS,
+    MAX_REFS_PER_CHARACTER,
+    RATIO_NAMES,
+    EstimateFn,
+    NewProjectRequest,
+    concept_problem,
+)
+from .reference_rows import DropZone, ReferenceRow
 
 
 class NewProjectDialog(QDialog):
@@ -162,7 +59,7 @@ class NewProjectDialog(QDialog):
         self._settings = settings
         self._estimate_fn = estimate_fn
         self._has_key = _detect_key() if has_key is None else has_key
-        self._rows: list[_ReferenceRow] = []
+        self._rows: list[ReferenceRow] = []
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(SPACING_L, SPACING_L, SPACING_L, SPACING_L)
@@ -255,7 +152,7 @@ class NewProjectDialog(QDialog):
         self.add_photos.clicked.connect(self._choose_files)
         refs_head.addWidget(self.add_photos)
         outer.addLayout(refs_head)
-        self.drop_zone = _DropZone(self)
+        self.drop_zone = DropZone(self)
         outer.addWidget(self.drop_zone)
         self.refs_error = InlineMessage()
         outer.addWidget(self.refs_error)
@@ -350,7 +247,7 @@ class NewProjectDialog(QDialog):
         for path in good:
             if path in known:
                 continue
-            row = _ReferenceRow(path, self._remove_row)
+            row = ReferenceRow(path, self._remove_row)
             row.name_edit.textChanged.connect(self._revalidate_refs)
             self._rows.append(row)
             self.drop_zone.rows.addWidget(row)
@@ -360,7 +257,7 @@ class NewProjectDialog(QDialog):
         else:
             self.refs_error.clear_message()
 
-    def _remove_row(self, row: _ReferenceRow) -> None:
+    def _remove_row(self, row: ReferenceRow) -> None:
         self._rows.remove(row)
         self.drop_zone.rows.removeWidget(row)
         row.deleteLater()
@@ -375,7 +272,7 @@ class NewProjectDialog(QDialog):
             else:
                 self.refs_error.clear_message()
 
-    def reference_rows(self) -> list[_ReferenceRow]:
+    def reference_rows(self) -> list[ReferenceRow]:
         return list(self._rows)
 
     def references(self) -> dict[str, list[Path]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...storage.project_store import ProjectSummary
 from ..thumbnails import SPACING_L, SPACING_M, placeholder_pixmap, shared_cache
 from .common import InlineMessage, hint
 
@@ -35,6 +36,22 @@ STATUS_WORDS = {
     "cancelled": "Cancelled",
     "paused": "Paused",
 }
+
+
+def project_item(summary: ProjectSummary, palette: QPalette) -> QListWidgetItem:
+    """A list row for a project: thumbnail, name, state and date; its data is the path."""
+    status = STATUS_WORDS.get(str(summary.status), str(summary.status))
+    item = QListWidgetItem(f"{summary.name}\n{status} · {describe_date(summary.updated_at)}")
+    item.setData(Qt.ItemDataRole.UserRole, str(summary.path))
+    item.setToolTip(f"{summary.concept}\n\n{summary.path}")
+    thumb = None
+    if summary.thumbnail:
+        thumb = shared_cache().get(Path(summary.path) / summary.thumbnail, THUMB, crop=True)
+    if thumb is None:
+        thumb = placeholder_pixmap(THUMB, "No keyframe", palette)
+    item.setIcon(QIcon(thumb))
+    item.setSizeHint(QSize(0, THUMB.height() + 12))
+    return item
 
 
 def describe_date(when: datetime, now: datetime | None = None) -> str:
@@ -105,19 +122,8 @@ class OpenProjectDialog(QDialog):
         except Exception as exc:  # an unreadable projects folder must not stop "Open folder…"
             summaries = []
             self.error.show_error(f"Could not list the projects folder: {exc}")
-        placeholder = QIcon(placeholder_pixmap(THUMB, "No keyframe", self.palette()))
         for summary in summaries:
-            status = STATUS_WORDS.get(str(summary.status), str(summary.status))
-            text = f"{summary.name}\n{status} · {describe_date(summary.updated_at)}"
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, str(summary.path))
-            item.setToolTip(f"{summary.concept}\n\n{summary.path}")
-            thumb = None
-            if summary.thumbnail:
-                thumb = shared_cache().get(Path(summary.path) / summary.thumbnail, THUMB, crop=True)
-            item.setIcon(QIcon(thumb) if thumb is not None else placeholder)
-            item.setSizeHint(QSize(0, THUMB.height() + 12))
-            self.list.addItem(item)
+            self.list.addItem(project_item(summary, self.palette()))
         if self.list.count():
             self.list.setCurrentRow(0)
         self._stack.setCurrentWidget(self.list if self.list.count() else self.empty_label)

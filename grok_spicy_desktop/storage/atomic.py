@@ -1,11 +1,19 @@
-"""Write-to-temp-then-rename helpers, so a cancel, crash or FFmpeg failure never leaves a partial
-or stale file under the final name (the original wrote straight to ``final.mp4``)."""
+"""The one write-to-temp-then-rename helper of the app, so a cancel, crash, full disk or FFmpeg
+failure never leaves a partial or stale file under the final name.
+
+``staged(dest)`` is for files another program writes (FFmpeg): it yields a temp path beside
+``dest`` and swaps it in on success. ``storage.fsutil.atomic_write_bytes/text/copy`` write
+Python data through the same ``replace_file``. Both keep the temp file in ``dest``'s folder, so
+the final ``os.replace`` is atomic (POSIX and NTFS).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import secrets
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +30,20 @@ def temp_sibling(dest: Path, suffix: str | None = None) -> Path:
     return folder / f".{dest.stem}.{secrets.token_hex(6)}.part{suffix or dest.suffix}"
 
 
+def replace_file(tmp: Path | str, dest: Path | str) -> None:
+    """``os.replace`` that retries briefly on Windows, where an antivirus or indexer may hold
+    the target open for a moment."""
+    attempts = 5 if sys.platform == "win32" else 1
+    for attempt in range(attempts):
+        try:
+            os.replace(tmp, dest)
+            return
+        except PermissionError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
 def discard(*paths: Path) -> None:
     for path in paths:
         with contextlib.suppress(OSError):
@@ -34,7 +56,7 @@ def staged(dest: Path, suffix: str | None = None) -> Iterator[Path]:
     tmp = temp_sibling(dest, suffix)
     try:
         yield tmp
-        os.replace(tmp, dest)
+        replace_file(tmp, dest)
     finally:
         discard(tmp)
 
@@ -47,7 +69,7 @@ def commit(tmp: Path, dest: Path, *, overwrite: bool) -> None:
     without hard links (FAT/exFAT sticks) fall back to check-then-rename.
     """
     if overwrite:
-        os.replace(tmp, dest)
+        replace_file(tmp, dest)
         return
     try:
         os.link(tmp, dest)
@@ -56,6 +78,6 @@ def commit(tmp: Path, dest: Path, *, overwrite: bool) -> None:
     except OSError:
         if dest.exists():
             raise FileExistsError(dest) from None
-        os.replace(tmp, dest)
+        replace_file(tmp, dest)
         return
     discard(tmp)
