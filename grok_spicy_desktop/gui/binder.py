@@ -18,7 +18,7 @@ from ..app.work import AssetRef
 from ..domain.project import AssetStatus
 from .characters import CharacterPanel
 from .inspector import SceneInspector
-from .locations import LocationPanel
+from .locations import LocationPanel, modes_line
 from .preview import VideoPreview
 from .run_panel import RunPanel
 from .selection import Selection
@@ -208,10 +208,11 @@ class ProjectBinder:
         view = self.view
         self.sync_film()
         phase = view.phase
-        self.run_panel.set_start_label(phase.label, phase.tip)
+        modes = modes_line(view.project, view.config, view.offline)
+        self.run_panel.set_start_label(phase.label, "\n".join(filter(None, [phase.tip, modes])))
         self.run_panel.set_start_enabled(phase.enabled)
         if not view.running:
-            self.run_panel.set_status(view.status)
+            self.run_panel.set_status(" ".join(filter(None, [view.status, modes])))
             outcome = view.project.outcome if view.project is not None else None
             if outcome is not None and outcome.status.finished and not view.next.assets:
                 self.run_panel.set_all_done()

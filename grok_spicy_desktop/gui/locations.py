@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from ..domain.locations import KEYFRAME_MODE_LABELS
 from ..domain.project import LocationAsset, Project
+from ..pipeline.context import RunConfig
+from ..pipeline.mode_estimate import mode_estimates, modes_text
 from .thumbnails import (
     SPACING_M,
     StatusChip,
@@ -47,6 +49,17 @@ def scenes_text(ids: list[int]) -> str:
     if not ids:
         return "no scene"
     return ("Scene " if len(ids) == 1 else "Scenes ") + ", ".join(str(i) for i in ids)
+
+
+def modes_line(project: Project | None, config: RunConfig, offline: bool) -> str:
+    """Cost and expected time of the next run in each keyframe mode (run button and estimate);
+    empty when there is nothing to make."""
+    if project is None or (project.plan is not None and project.plan_approved is False):
+        return ""
+    estimates = mode_estimates(project, config, offline=offline)
+    if all(e.seconds <= 0 or (e.cost_usd <= 0 and not offline) for e in estimates):
+        return ""
+    return modes_text(estimates, project.options.keyframe_mode, offline=offline) + "."
 
 
 class LocationCard(QFrame):

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.locations import KEYFRAME_MODE_LABELS, KEYFRAME_MODES
 from ...domain.project import RunOptions
 from ...domain.story import ASPECT_RATIOS
 from ..characters import IMAGE_FILTER
@@ -117,6 +118,10 @@ class NewProjectDialog(QDialog):
         self.resolution.setCurrentIndex(max(0, self.resolution.findData(default_res)))
         self.resolution.setToolTip("Video resolution; 1080p costs about 3x more per second on xAI")
         form.addRow("Resolution", self.resolution)
+        self.keyframes = QComboBox()  # issue 18: plates (parallel keyframes) or the chain
+        for mode in KEYFRAME_MODES:
+            self.keyframes.addItem(KEYFRAME_MODE_LABELS[mode], mode)
+        form.addRow("Keyframes", self.keyframes)
 
         backend_box = QVBoxLayout()
         backend_box.setSpacing(4)
@@ -310,6 +315,7 @@ class NewProjectDialog(QDialog):
             resolution=self.resolution.currentData(),
             backend=self.resolved_backend(),  # type: ignore[arg-type]
             pause_after_plan=self.review.isChecked(),
+            keyframe_mode=self.keyframes.currentData(),
         )
 
     def _schedule_estimate(self, *_: object) -> None:
