@@ -186,7 +186,9 @@ BYTES_BEFORE_FILES_API = {8: 949_951}
 def bench_resume(args: argparse.Namespace, work: Path, lat: LatencyModel) -> list[Metric]:
     from .resume import kill_and_resume
 
-    points = (4, 9, 14)  # of 17 paid calls: during sheets, mid keyframes, videos pending
+    # of 23 paid calls (plates mode, 3 places): during sheets and plates, mid keyframes,
+    # videos pending
+    points = (5, 14, 19)
     results = []
     for n in points:
         log(f"resume: SIGKILL after {n} recorded paid answers, then resume")
@@ -198,7 +200,7 @@ def bench_resume(args: argparse.Namespace, work: Path, lat: LatencyModel) -> lis
     unrecorded = sum(r["unrecorded_at_kill"] for r in results)
     return [
         Metric(
-            "2.5",
+            "2.9",
             "Repeated paid calls after SIGKILL + resume (beyond calls unrecorded at the kill)",
             float(beyond),
             "calls",
@@ -206,7 +208,7 @@ def bench_resume(args: argparse.Namespace, work: Path, lat: LatencyModel) -> lis
             runs=len(points),
             note=(
                 f"{len(points)} kills (after {', '.join(map(str, points))} recorded paid answers "
-                f"of 17; the last with video jobs pending). Raw repeats {raw} in total; "
+                f"of 23; the last with video jobs pending). Raw repeats {raw} in total; "
                 f"{unrecorded} paid request(s) had been received by the server but not recorded "
                 "by the app when it was killed - their answers never reached the app, so they "
                 "must be sent again. Each resume finished the film."
@@ -214,7 +216,7 @@ def bench_resume(args: argparse.Namespace, work: Path, lat: LatencyModel) -> lis
             details={"kills": results},
         ),
         Metric(
-            "2.6",
+            "2.10",
             "Repeated paid calls after SIGKILL + resume (raw, all kills)",
             float(raw),
             "calls",
