@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .cli_export import add_export_parser, cmd_export
 from .domain.rules import MAX_REFERENCES
 
 EXIT_OK, EXIT_USAGE, EXIT_GAPS, EXIT_FAILED, EXIT_CANCELLED = 0, 2, 3, 4, 130
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "launch", help="open the app, or without a display run the offline demo headless"
     )
+    add_export_parser(sub)
     return p
 
 
@@ -279,6 +281,8 @@ def cmd_resume(args: argparse.Namespace) -> int:
             raise UsageError(session.handle.readonly_reason or "The project is open elsewhere.")
         if session.handle.recovered_from:
             print(session.handle.recovered_from, file=sys.stderr)
+        for notice in session.handle.notices:
+            print(f"Warning: {notice}", file=sys.stderr)
         requested = args.backend or session.project.options.backend
         kind, why = resolve_backend(requested, settings)
         session.backend_kind = kind
@@ -343,6 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_resume(args)
         if args.command == "check-key":
             return cmd_check_key()
+        if args.command == "export":
+            outcome = cmd_export(args, _install_sigint)
+            return EXIT_USAGE if outcome == "bad_input" else OUTCOME_EXIT[outcome]
         if args.command == "launch":
             if has_display():
                 from .gui.app import run_gui

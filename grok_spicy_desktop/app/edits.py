@@ -13,6 +13,7 @@ from ..domain.project import AssetStatus, Project
 from ..domain.story import Character, Scene, StoryPlan
 from ..domain.validation import normalize_plan
 from ..pipeline import regenerate as regen
+from ..pipeline import voice_edits
 
 
 def _normalized(project: Project, plan: StoryPlan) -> list[str]:
@@ -34,6 +35,9 @@ def update_scene(project: Project, scene: Scene) -> bool:
         return False
     plan.scenes = [scene if s.scene_id == scene.scene_id else s for s in plan.scenes]
     _normalized(project, plan)
+    if voice_edits.dialogue_only_change(old, scene):  # heard in its clip only
+        voice_edits.mark_clips_stale(project, [scene.scene_id])
+        return True
     regen.invalidate_scene(project, scene.scene_id)
     return True
 
@@ -62,6 +66,9 @@ def update_character(project: Project, original_name: str, character: Character)
             if target == old.name:
                 project.ref_mapping[label] = character.name
     _normalized(project, plan)
+    if voice_edits.voice_only_change(old, character):  # heard in the clips where they speak
+        voice_edits.mark_clips_stale(project, voice_edits.scenes_spoken_in(plan, character.name))
+        return True
     asset = project.character_asset(character.name)
     if asset is not None:
         asset.status = AssetStatus.PENDING

@@ -18,7 +18,8 @@ from ..backends.base import Backend
 from ..domain.project import AssetKind, Project, RunOutcome
 from ..domain.rules import too_many_references
 from ..domain.story import Character, Scene, StoryPlan
-from ..media.export import ExportOptions, ExportScene, export
+from ..media.export import ExportOptions, export
+from ..media.export_scenes import export_scenes
 from ..pipeline import regenerate as regen
 from ..pipeline.context import RunConfig, RunContext
 from ..pipeline.engine import run_pipeline
@@ -164,25 +165,9 @@ class ProjectSession:
     def export(
         self, options: ExportOptions, cancel: threading.Event, progress: Callable[[float], None]
     ) -> Any:
-        project = self.project
-        plan = project.plan
-        if plan is None:
-            raise ValueError("Nothing to export yet: run the project first.")
-        scenes = []
-        for scene in plan.scenes:
-            video = project.video(scene.scene_id)
-            if video is None or video.status != "done" or not video.path:
-                continue
-            scenes.append(
-                ExportScene(
-                    clip=self.handle.resolve(video.path),
-                    title=scene.title,
-                    text=scene.description,
-                    transition=scene.transition,
-                )
-            )
-        if not scenes:
-            raise ValueError("No scene has a finished video yet: run the project first.")
+        plan = self.project.plan
+        scenes = export_scenes(self.project, self.handle.resolve)
+        assert plan is not None
         return export(
             scenes, options, aspect_ratio=plan.aspect_ratio, cancel=cancel, progress=progress
         )

@@ -89,6 +89,7 @@ from .offline_video import (
     pinned_paths,
     still_to_clip_args,
 )
+from .offline_voice import voice_params, voiced_lines, write_scene_voices
 
 __all__ = [
     "OFFLINE_ALWAYS_BLOCK_TRIGGER",
@@ -313,6 +314,7 @@ class OfflineBackend:
             "mode": "edit" if video else ("image" if image else "text"),
             "input_digest": digest_in,
             "speed": self.speed,
+            **voice_params(request),
         }
         pinned = pinned_inputs(request)  # pinned last/mid frames (1.5 semantics), if any
         if pinned:
@@ -464,7 +466,20 @@ class OfflineBackend:
                     )
                     source.write_bytes(to_png(still))
                 last, pins = pinned_paths(self.work_dir, job.request_id, params, seconds)
-                args = still_to_clip_args(source, part, prompt, seconds, size, last=last, pins=pins)
+                voices = write_scene_voices(
+                    voiced_lines(params), seconds, self.work_dir / f"{job.request_id}.voices.wav"
+                )
+                args = still_to_clip_args(
+                    source,
+                    part,
+                    prompt,
+                    seconds,
+                    size,
+                    last=last,
+                    pins=pins,
+                    voices=voices,
+                    audio=params.get("audio", True),
+                )
                 hint = seconds
             run_ffmpeg(args, timeout=300, cancel=job.cancel, progress=progress, duration_hint=hint)
             os.replace(part, out)

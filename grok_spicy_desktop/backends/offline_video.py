@@ -16,6 +16,7 @@ from ..domain.rules import RESOLUTIONS
 from ..domain.story import ASPECT_RATIOS, nearest_aspect_ratio
 from .base import VideoRequest
 from .offline_traits import stable_hash
+from .offline_voice import mix_voice_track
 
 FPS = 24
 OVERSCAN = 1.25  # the still is scaled this much larger than the frame so the camera can move
@@ -102,16 +103,17 @@ def _zoompan(move: str, frames: int, w: int, h: int, stops: list[int]) -> str:
 
 
 def morph_chain(stops: list[int], fit: str) -> tuple[str, str]:
-    """Blend inputs ``0..k`` (stills already looped) so frame ``stops[i]`` is exactly input
-    ``i``, with a smooth cross-dissolve between consecutive stops. Returns (graph, label)."""
-    parts = [f"[0:v]{fit}[m0]"]
+    """Dissolve inputs ``0..k`` (looped stills) so frame ``stops[i]`` is exactly input ``i``:
+    each next still is laid over the picture with its opacity fading in, frame-exactly, from
+    the previous stop to its own (native ``fade``/``overlay``: fast). Returns (graph, label)."""
+    parts = [f"[0:v]{fit},format=yuv444p[m0]"]
     label = "m0"
     for i in range(1, len(stops)):
         a, b = stops[i - 1], stops[i]
-        w = f"clip((N-{a})/{max(1, b - a)},0,1)"
-        w = f"({w})*({w})*(3-2*({w}))"
-        parts.append(f"[{i}:v]{fit}[s{i}]")
-        parts.append(f"[{label}][s{i}]blend=all_expr='A*(1-{w})+B*{w}'[m{i}]")
+        parts.append(
+            f"[{i}:v]{fit},format=yuva444p,fade=t=in:s={a}:n={max(1, b - a)}:alpha=1[s{i}]"
+        )
+        parts.append(f"[{label}][s{i}]overlay=format=yuv444:eof_action=repeat[m{i}]")
         label = f"m{i}"
     return ";".join(parts), label
 
@@ -146,12 +148,15 @@ def still_to_clip_args(
     *,
     last: Path | None = None,
     pins: tuple[tuple[float, Path], ...] = (),
+    voices: Path | None = None,
+    audio: bool = True,
 ) -> list[str]:
     """Image-to-video: a ``seconds`` long H.264/AAC clip with the prompt's camera move.
 
     The clip starts exactly on ``image``; it passes through each pinned ``(t, image)`` at
     ``t`` seconds and, with ``last`` (a continuous boundary), ends exactly on it: the camera
     swings out and comes back to the whole picture while the image morphs into the next one.
+    ``voices``: a dialogue WAV mixed over the ambience; ``audio=False``: no audio stream.
     """
     w, h = size
     frames = max(2, round(seconds * FPS))
@@ -169,17 +174,22 @@ def still_to_clip_args(
         stills.append(last)
     inputs: list[str] = []
     for still in stills:
-        inputs += ["-loop", "1", "-framerate", str(FPS), "-i", str(still)]
-    fit = f"scale={ow}:{oh}:force_original_aspect_ratio=increase,crop={ow}:{oh},setsar=1,format=yuv444p"
+        inputs += ["-i", str(still)]
+    # each still is scaled once, then repeated for the whole clip
+    fit = (
+        f"scale={ow}:{oh}:force_original_aspect_ratio=increase,crop={ow}:{oh},setsar=1,"
+        f"loop=loop={frames}:size=1:start=0,setpts=N/{FPS}/TB"
+    )
     morph, label = morph_chain(stops, fit)
     audio_in, audio_graph = _audio_sources(prompt, seconds, first=len(stills))
-    graph = (
-        f"{morph};[{label}]{_zoompan(move, frames, w, h, stops)},setsar=1,format=yuv420p[vout];"
-        f"{audio_graph}"
-    )
+    audio_in, audio_graph = mix_voice_track(audio_in, audio_graph, voices, len(stills) + 3)
+    if not audio:
+        audio_in, audio_graph = [], ""
+    graph = f"{morph};[{label}]{_zoompan(move, frames, w, h, stops)},setsar=1,format=yuv420p[vout]"
+    graph += f";{audio_graph}" if audio_graph else ""
     return [
         "-y", *inputs, *audio_in,
-        "-filter_complex", graph, "-map", "[vout]", "-map", "[aout]",
+        "-filter_complex", graph, "-map", "[vout]", *(["-map", "[aout]"] if audio else ["-an"]),
         "-frames:v", str(frames), "-t", f"{seconds:.3f}", *_encode_args(), str(out),
     ]  # fmt: skip
 

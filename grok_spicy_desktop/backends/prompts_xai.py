@@ -11,8 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from ..domain.story import ASPECT_RATIOS, Character
+from ..domain.story import ASPECT_RATIOS, MAX_DIALOGUE_WORDS, Character
+from ..domain.voices import VOICES
 from .base import PlanRequest
+
+VOICE_CHOICES = "; ".join(f"{v.voice_id} ({v.description})" for v in VOICES)
+"""The voice catalogue as the planner reads it (domain.voices is the one list)."""
 
 PLANNER_SYSTEM = f"""You are the director of short AI-generated videos (15-90 seconds) told in a \
 few scenes with characters who must look identical in every shot.
@@ -42,7 +46,14 @@ otherwise use clean, modern cinematic realism.
 9. `transition` (into the NEXT scene): 'continuous' where the story goes on in place (same \
 setting, unbroken action: the shot flows straight into the next one, which starts on this one's \
 last frame); 'cut' for a change of place, time or viewpoint; 'crossfade' for a passage of time. \
-The last scene's transition is 'cut'."""
+The last scene's transition is 'cut'.
+10. `voice`: give every character the preset voice that suits their description, age and \
+gender, and give each character a DIFFERENT voice while voices remain: {VOICE_CHOICES}.
+11. `dialogue`: only when the concept implies speech (people or creatures who talk, a \
+conversation, a quoted line, a song), write 0-2 short spoken lines per scene, in speaking \
+order, each at most {MAX_DIALOGUE_WORDS} words and spoken by a character present in that scene. \
+When the concept implies no speech (a silent scene, wildlife, landscapes, pure action), leave \
+every `dialogue` empty; never add narration or a narrator."""
 
 
 def plan_message(request: PlanRequest) -> str:

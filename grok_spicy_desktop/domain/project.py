@@ -216,6 +216,7 @@ class RunOptions(BaseModel):
     backend: Literal["offline", "xai"] = "offline"
     pause_after_plan: bool = False
     keyframe_mode: Literal["plates", "chained"] = "plates"  # domain.locations.KEYFRAME_MODES
+    silent_clips: bool = False  # generate_audio=false: clips without sound (same price)
     # None: the configured default (grok-imagine-video-1.5). Set when a key was refused 1.5
     # (remembered, with video_model_note saying so) and for projects made before 1.5.
     video_model: str | None = None

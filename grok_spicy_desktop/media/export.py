@@ -10,13 +10,14 @@ again atomically when the files are moved into place); every output is first wri
 temp file beside its destination and all of them are moved into place only after everything
 succeeded, so a cancel or failure leaves no partial file behind.
 
-Subtitles are timed to the *real* length of each clip as it appears in the film (whole frames at
-the export fps, cross-fades pulling later scenes earlier), not to the planned scene durations.
+Subtitles are the dialogue lines (``media.subtitles``), timed to the *real* length of each clip as
+it appears in the film (whole frames at the export fps, cross-fades pulling later scenes earlier),
+each line inside its scene by its share of the words. A music bed (``media.music``) is mixed in
+the same pass, ducked under the clips' speech.
 """
 
 from __future__ import annotations
 
-import textwrap
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,7 +35,9 @@ from grok_spicy_desktop.media.graph import (
     target_size,
     timeline,
 )
+from grok_spicy_desktop.media.music import MusicBed, add_music_bed, check_music, music_input_args
 from grok_spicy_desktop.media.probe import exact_duration, input_arg, probe
+from grok_spicy_desktop.media.subtitles import Cue, SpokenLine, dialogue_cues, write_srt_file
 from grok_spicy_desktop.storage.atomic import commit, discard, temp_sibling
 
 __all__ = [
@@ -42,6 +45,8 @@ __all__ = [
     "ExportOptions",
     "ExportResult",
     "ExportScene",
+    "MusicBed",
+    "SpokenLine",
     "export",
     "planned_outputs",
     "srt_cues",
@@ -54,16 +59,15 @@ QUALITY_PRESETS: dict[str, tuple[int, str, str]] = {
     "high": (18, "medium", "192k"),
 }
 """quality -> (x264 CRF, x264 preset, AAC bitrate)."""
-_SRT_LINE_WIDTH = 42  # the usual subtitle line length; players wrap badly on their own
 
 
 @dataclass(frozen=True)
 class ExportScene:
-    """One scene of the film: its clip, a title, the caption text and the transition out of it."""
+    """One scene of the film: its clip, a title, its spoken lines and the transition out of it."""
 
     clip: Path
     title: str = ""
-    text: str = ""
+    dialogue: tuple[SpokenLine, ...] = ()
     transition: str = "cut"
 
 
@@ -76,7 +80,11 @@ class ExportOptions:
     subtitles: bool = False
     """Also write ``dest.with_suffix('.srt')``."""
     burn_captions: bool = False
-    """Draw each scene's text onto the picture (libass via the ``subtitles`` filter)."""
+    """Draw the dialogue lines onto the picture (libass via the ``subtitles`` filter)."""
+    speaker_names: bool = False
+    """Start every subtitle with the speaker's name."""
+    music: MusicBed | None = None
+    """Lay this music under the film (looped/trimmed, ducked under speech, faded out)."""
     per_scene_clips: bool = False
     """Also write ``<stem>_scene_01.mp4``... beside ``dest``, one per scene."""
     overwrite: bool = False
@@ -116,59 +124,46 @@ def planned_outputs(options: ExportOptions, scene_count: int) -> list[Path]:
     return paths
 
 
-def _srt_time(seconds: float) -> str:
-    millis = max(0, round(seconds * 1000))
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d},{millis:03d}"
-
-
-def _caption(scene: ExportScene) -> str:
-    """The scene's text (or its title), wrapped, with no blank line (which would end the cue)."""
-    words = " ".join((scene.text or scene.title or "").split())
-    return "\n".join(textwrap.wrap(words, _SRT_LINE_WIDTH))
-
-
 def srt_cues(
-    scenes: Sequence[ExportScene], durations: Sequence[float], *, fps: int = 24
-) -> list[tuple[float, float, str]]:
-    """(start, end, text) per scene with text. Cues never overlap: during a cross-fade the
-    next scene's caption takes over where that scene starts."""
-    if len(durations) != len(scenes):
-        raise MediaError(f"{len(scenes)} scenes but {len(durations)} clip durations.")
-    fades = fade_lengths(durations, [s.transition for s in scenes], fps)
-    spans = timeline(durations, fades)
-    cues = []
-    for i, (scene, (start, end)) in enumerate(zip(scenes, spans, strict=True)):
-        if i + 1 < len(spans):
-            end = min(end, spans[i + 1][0])
-        text = _caption(scene)
-        if text and end > start:
-            cues.append((start, end, text))
-    return cues
+    scenes: Sequence[ExportScene],
+    durations: Sequence[float],
+    *,
+    fps: int = 24,
+    speaker_names: bool = False,
+) -> list[Cue]:
+    """One cue per dialogue line, inside its scene's span in the film (see media.subtitles)."""
+    return dialogue_cues(
+        [s.dialogue for s in scenes],
+        durations,
+        [s.transition for s in scenes],
+        fps=fps,
+        speaker_names=speaker_names,
+    )
 
 
 def write_srt(
-    scenes: Sequence[ExportScene], durations: Sequence[float], path: Path, *, fps: int = 24
+    scenes: Sequence[ExportScene],
+    durations: Sequence[float],
+    path: Path,
+    *,
+    fps: int = 24,
+    speaker_names: bool = False,
 ) -> Path:
-    """Write an SRT with one cue per scene, timed to ``durations`` (the clips' real lengths)."""
-    blocks = [
-        f"{n}\n{_srt_time(start)} --> {_srt_time(end)}\n{text}\n"
-        for n, (start, end, text) in enumerate(srt_cues(scenes, durations, fps=fps), start=1)
-    ]
-    Path(path).write_text("\n".join(blocks), encoding="utf-8")
-    return Path(path)
+    """Write the dialogue as SRT, timed to ``durations`` (the clips' real lengths). A film
+    without dialogue gets an empty file."""
+    cues = srt_cues(scenes, durations, fps=fps, speaker_names=speaker_names)
+    return write_srt_file(cues, path)
 
 
 def _captions_file(
     scenes: Sequence[ExportScene], durations: Sequence[float], path: Path, options: ExportOptions
 ) -> Path | None:
-    """The SRT to burn in, or None when captions are off or there is no text (libass rejects an
+    """The SRT to burn in, or None when captions are off or nobody speaks (libass rejects an
     empty subtitle file)."""
-    if not options.burn_captions or not srt_cues(scenes, durations, fps=options.fps):
+    cues = srt_cues(scenes, durations, fps=options.fps, speaker_names=options.speaker_names)
+    if not options.burn_captions or not cues:
         return None
-    return write_srt(scenes, durations, path, fps=options.fps)
+    return write_srt_file(cues, path)
 
 
 def _encode(
@@ -180,6 +175,7 @@ def _encode(
     burn: Path | None,
     cancel: threading.Event | None,
     progress: ProgressFn,
+    music: MusicBed | None = None,
 ) -> None:
     crf, preset, bitrate = QUALITY_PRESETS[options.quality]
     graph = build_graph(
@@ -194,14 +190,18 @@ def _encode(
     inputs: list[str | Path] = []
     for seg in segments:
         inputs += ["-i", input_arg(seg.path)]
+    filter_complex, audio_label = graph.filter_complex, graph.audio_label
+    if music is not None:
+        filter_complex, audio_label = add_music_bed(graph, len(segments), music)
+        inputs += music_input_args(music)
     maps: list[str] = ["-map", graph.video_label]
-    maps += ["-map", graph.audio_label] if graph.audio_label else ["-an"]
+    maps += ["-map", audio_label] if audio_label else ["-an"]
     run_ffmpeg(
         [
             "-y",
             *inputs,
             "-filter_complex",
-            graph.filter_complex,
+            filter_complex,
             *maps,
             *encode_args(options.fps, crf=crf, preset=preset, audio_bitrate=bitrate),
             out,
@@ -233,6 +233,8 @@ def export(
             f"Unknown quality {options.quality!r}; choose one of {', '.join(QUALITY_PRESETS)}."
         )
     size = target_size(aspect_ratio, options.resolution)
+    if options.music is not None:
+        check_music(options.music.path)  # before anything is written: never a broken mix
     outputs = planned_outputs(options, len(scenes))
     if not options.overwrite:
         existing = [p for p in outputs if p.exists()]
@@ -261,11 +263,12 @@ def export(
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         with work_folder(None) as work:
-            burn = None
-            if options.burn_captions:
-                burn = write_srt(scenes, durations, work / "captions.srt", fps=options.fps)
+            burn = _captions_file(scenes, durations, work / "captions.srt", options)
             temps[dest] = temp_sibling(dest)
-            _encode(segments, transitions, temps[dest], size, options, burn, cancel, steps.step(0))
+            _encode(
+                segments, transitions, temps[dest], size, options, burn, cancel, steps.step(0),
+                music=options.music,
+            )  # fmt: skip
             measured = probe(temps[dest]).duration
             for i, scene_dest in enumerate(scene_dests):  # empty unless per_scene_clips
                 check_cancel(cancel)
@@ -277,7 +280,13 @@ def export(
                 _encode([segments[i]], [], temps[scene_dest], size, options, burn, cancel, step)
             if srt_dest is not None:
                 temps[srt_dest] = temp_sibling(srt_dest)
-                write_srt(scenes, durations, temps[srt_dest], fps=options.fps)
+                write_srt(
+                    scenes,
+                    durations,
+                    temps[srt_dest],
+                    fps=options.fps,
+                    speaker_names=options.speaker_names,
+                )
             check_cancel(cancel)
             for final, tmp in temps.items():
                 commit(tmp, final, overwrite=options.overwrite)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..domain.locations import KEYFRAME_MODE_LABELS, KEYFRAME_MODES, group_settings
 from ..domain.project import AssetBase, AssetStatus, Project
 from .context import RunConfig
+from .plan import estimate_usd
 
 CHAT_S, VISION_S, IMAGE_S, VIDEO_S_PER_S = 3.0, 4.0, 8.0, 3.0
 IMAGE_GAP_S, VIDEO_GAP_S = 0.2, 1.0
@@ -57,29 +58,25 @@ def critical_path(
 
 def mode_estimates(project: Project, config: RunConfig, *, offline: bool) -> list[ModeEstimate]:
     """Both modes for what the next run makes (a fresh plan: the whole planned film)."""
-    p = config.prices
     plan = project.plan
     if plan is None:
         n = project.options.scene_count or 4
         seconds = float(project.options.target_seconds or n * 8) / n
-        sheets, durations, kf_todo = 2, [seconds] * n, n
+        sheets, durations = 2, [seconds] * n
         places = max(1, (n + 1) // 2)
     else:
         sheets = sum(1 for c in plan.characters if _todo(project.character_asset(c.name)))
         durations = [
             float(s.duration_seconds) for s in plan.scenes if _todo(project.video(s.scene_id))
         ]
-        kf_todo = sum(1 for s in plan.scenes if _todo(project.keyframe(s.scene_id)))
         places = sum(1 for key in group_settings(plan.scenes) if _todo(project.location(key)))
     out = []
     for mode in KEYFRAME_MODES:
         plates = places if mode == "plates" else 0
-        cost = 0.0
-        if not offline:
-            cost += (sheets + plates) * (p.image + p.vision_per_call)
-            cost += kf_todo * (p.image_call(3) + p.vision_per_call)
-            cost += sum(p.video(d, config.resolution) + p.vision_per_call for d in durations)
-            cost += 0.0 if plan is not None else p.chat_per_call
+        options = project.options.model_copy(update={"keyframe_mode": mode})
+        cost = estimate_usd(
+            project.model_copy(update={"options": options}), config, offline=offline
+        )
         seconds = critical_path(mode, sheets, plates, durations, planned=plan is not None)
         out.append(ModeEstimate(mode, round(cost, 2), seconds))
     return out

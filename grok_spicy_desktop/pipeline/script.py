@@ -31,7 +31,7 @@ def render_script(project: Project) -> str:
         lines += [
             f"### {ch.name} ({ch.role})",
             "",
-            f"Consistency: {score}",
+            f"Consistency: {score} · Voice: {ch.voice}",
             "",
             f"> {ch.visual_description}",
             "",
@@ -54,6 +54,7 @@ def render_script(project: Project) -> str:
             f"| Mood | {scene.mood} |",
             f"| Duration | {scene.duration_seconds} s |",
             f"| Transition | {scene.transition} |",
+            *(f"| {d.speaker} says | {d.line} |" for d in scene.dialogue),
         ]
         if kf and kf.score is not None:
             lines.append(f"| Consistency | {kf.score:.2f} ({kf.edit_passes} edits) |")

@@ -21,16 +21,17 @@ from ..media.probe import probe
 from ..storage.fsutil import atomic_copy, unique_path
 from . import file_ids, prompts
 from .context import RunContext
+from .dialogue_prompt import ClipDialogue, clip_dialogue_for, fingerprint_params, with_dialogue
 from .events import VideoStarted
 from .image_loop import score_image
 from .keyframes import scene_sheets
 from .shots import (
-    ARRIVAL_CLAUSE,
-    ARRIVAL_NAME,
     Shot,
     answered_model,
     build_shot,
+    drift_inputs,
     fp_inputs,
+    retry_below,
     start_with_fallback,
     video_model,
 )
@@ -63,6 +64,16 @@ def video_call(
     resolution = shot.resolution if shot is not None else ctx.config.resolution
     pinned = shot is not None and image is not None and shot.pinned
 
+    def dialogue(model: str | None) -> ClipDialogue:
+        return clip_dialogue_for(
+            plan, scene, model=model, silent=ctx.project.options.silent_clips, edit=image is None
+        )
+
+    if ctx.backend.is_offline:
+        talk = dialogue(ctx.model_names["video"])
+    else:
+        talk = dialogue(shot.model if shot is not None else video_model(ctx))
+
     def key() -> str:
         on = shot is not None and image is not None and shot.pinned
         return ctx.fp(
@@ -74,6 +85,7 @@ def video_call(
             aspect=plan.aspect_ratio if image else None,
             resolution=(shot.resolution if shot else resolution) if image else None,
             **(shot.fingerprint_params() if on and shot is not None else {}),
+            **fingerprint_params(talk),
         )
 
     fp = key()
@@ -106,6 +118,8 @@ def video_call(
     else:
         ctx.check()
         ctx.check_budget(estimate, label)
+        if talk.notice:
+            ctx.note(talk.notice, logging.WARNING)
         req = VideoRequest(
             prompt=prompt,
             image=image,
@@ -122,11 +136,17 @@ def video_call(
             },
             model=None if ctx.backend.is_offline else (shot.model if shot else video_model(ctx)),
         )
+        req = with_dialogue(req, talk)
         if pinned and shot is not None:
             req.last_frame, req.keyframes = shot.last, shot.mids
             req.reference_images = tuple(shot.references)
         job = start_with_fallback(ctx, req, shot if pinned else None)
-        if pinned and shot is not None and not shot.pinned:
+        if talk.reference_audios and not req.reference_audios:  # fell back: a model without voices
+            talk = dialogue(req.model)
+            fp = key()
+            if talk.notice:
+                ctx.note(talk.notice, logging.WARNING)
+        elif pinned and shot is not None and not shot.pinned:
             fp = key()  # fell back to plain image-to-video: record the job under its real key
         request_id = job.request_id
         ctx.record_pending(fp, label, request_id)
@@ -247,11 +267,9 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             ctx.model_names["video"] = video_model(ctx)
     shot = build_shot(ctx, plan, scene, keyframe, sheets, names)
     instructions = prompts.drift_check(scene, names)
-    check_names = list(names)
-    if shot.last is not None:  # a continuous clip must also arrive on the next keyframe
-        check_refs = [*check_refs, shot.last]
-        check_names.append(ARRIVAL_NAME)
-        instructions = f"{instructions} {ARRIVAL_CLAUSE}"
+    check_refs, check_names, instructions = drift_inputs(
+        ctx, plan, scene, shot, check_refs, names, instructions
+    )
     threshold = ctx.config.threshold
     asset.status = AssetStatus.RUNNING
     asset.error = None
@@ -341,7 +359,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
         length = probe(ctx.path(best.path)).duration
         fix = prompts.fix_prompt(best.fix_prompt, best.issues)
         try:
-            if length <= ctx.config.video_edit_max_seconds:
+            if length <= ctx.config.video_edit_max_seconds and shot.last is None:
                 corrections += 1
                 attempt(
                     "correction",
@@ -352,7 +370,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
                     None,
                     f"scene_{scene.scene_id}_c{corrections}",
                 )
-            elif not retried and (best.score or 0.0) < ctx.config.extended_retry_threshold:
+            elif not retried and (best.score or 0.0) < retry_below(ctx, shot):
                 retried = True
                 corrections += 1
                 attempt(

@@ -101,6 +101,7 @@ class ProjectHandle:
         self.readonly = readonly
         self.readonly_reason = readonly_reason
         self.recovered_from = recovered_from
+        self.notices: list[str] = []  # repairs made while loading, for the user to see
         self._lock = lock
         self._rlock = threading.RLock()
         self._good_sig = disk_sig  # stat of the project.json we know is good

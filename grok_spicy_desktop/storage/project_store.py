@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..domain.project import Project, RunOptions
+from ..domain.voice_repair import repair_unknown_voices
 from .fsutil import (
     StorageError,
     describe_os_error,
@@ -185,6 +186,7 @@ class ProjectStore:
             recovered_from=recovered,
             disk_sig=sig,
         )
+        handle.notices = repair_unknown_voices(project)
         if recovered and not ro:
             try:
                 handle.save()  # put a good project.json back in place right away

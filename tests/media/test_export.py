@@ -1,4 +1,4 @@
-"""export(): never overwrites, leaves no partial file, times the SRT to real clip lengths."""
+"""export(): never overwrites, leaves no partial file, times the dialogue SRT to real clip lengths."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from grok_spicy_desktop.media.errors import DestinationExists, MediaError
 from grok_spicy_desktop.media.export import (
     ExportOptions,
     ExportScene,
+    SpokenLine,
     export,
     planned_outputs,
     srt_cues,
@@ -22,13 +23,17 @@ from grok_spicy_desktop.media.probe import exact_duration, probe
 from .conftest import Clips
 
 
+def said(*pairs: str) -> tuple[SpokenLine, ...]:
+    """said("Mara", "Hello.", "Jon", "Hi.") -> two lines."""
+    return tuple(SpokenLine(pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2))
+
+
 def scenes(clips: Clips) -> list[ExportScene]:
     return [
-        ExportScene(clips.land24, "Arrival", "Mara steps off the train: it's raining, hard.",
-                    "crossfade"),
-        ExportScene(clips.port25, "Letter", "", "cut"),  # no text: the title is the caption
-        ExportScene(clips.land30_silent, "", "", "cut"),  # nothing to say: no cue
-    ]  # fmt: skip
+        ExportScene(clips.land24, "Arrival", said("Mara", "It's raining, hard."), "crossfade"),
+        ExportScene(clips.port25, "Letter", said("Jon", "A letter for you."), "cut"),
+        ExportScene(clips.land30_silent, "Quiet", (), "cut"),  # nobody speaks: no cue
+    ]
 
 
 def part_files(folder: Path) -> list[str]:
@@ -37,9 +42,9 @@ def part_files(folder: Path) -> list[str]:
 
 def test_write_srt_uses_real_durations_and_crossfade_overlap(tmp_path: Path) -> None:
     items = [
-        ExportScene(Path("a.mp4"), "A", "first line", "crossfade"),
-        ExportScene(Path("b.mp4"), "B", "second\n\nline", "cut"),
-        ExportScene(Path("c.mp4"), "C", "third", "cut"),
+        ExportScene(Path("a.mp4"), "A", said("Mara", "first line"), "crossfade"),
+        ExportScene(Path("b.mp4"), "B", said("Jon", "second\n\nline"), "cut"),
+        ExportScene(Path("c.mp4"), "C", said("Mara", "third"), "cut"),
     ]
     path = write_srt(items, [8.25, 6.0, 3.5], tmp_path / "film.srt")
     assert path.read_text(encoding="utf-8") == (
@@ -49,12 +54,29 @@ def test_write_srt_uses_real_durations_and_crossfade_overlap(tmp_path: Path) -> 
     )
 
 
-def test_srt_cues_wrap_long_text_and_skip_empty() -> None:
-    long_text = "word " * 30
-    cues = srt_cues([ExportScene(Path("a"), text=long_text), ExportScene(Path("b"))], [3.0, 3.0])
+def test_lines_share_their_scene_by_words_with_optional_speaker_names() -> None:
+    items = [
+        ExportScene(Path("a"), "A", said("Mara", "one two three", "Jon", "four")),
+        ExportScene(Path("b"), "B", ()),  # no dialogue: no subtitle
+        ExportScene(Path("c"), "C", said("Jon", "five six")),
+    ]
+    cues = srt_cues(items, [4.0, 3.0, 2.0])
+    assert [(c.start, c.end, c.text) for c in cues] == [
+        (0.0, 3.0, "one two three"),  # 3 of the scene's 4 words: 3 of its 4 seconds
+        (3.0, 4.0, "four"),
+        (7.0, 9.0, "five six"),
+    ]
+    named = srt_cues(items, [4.0, 3.0, 2.0], speaker_names=True)
+    assert [c.text for c in named] == ["Mara: one two three", "Jon: four", "Jon: five six"]
+
+
+def test_srt_cues_wrap_long_lines_and_skip_empty() -> None:
+    long_text = "word " * 20
+    cues = srt_cues([ExportScene(Path("a"), dialogue=said("Mara", long_text)),
+                     ExportScene(Path("b"))], [3.0, 3.0])  # fmt: skip
     assert len(cues) == 1
-    assert all(len(line) <= 42 for line in cues[0][2].splitlines())
-    assert len(cues[0][2].splitlines()) > 1
+    assert all(len(line) <= 42 for line in cues[0].text.splitlines())
+    assert len(cues[0].text.splitlines()) > 1
     with pytest.raises(MediaError):
         srt_cues([ExportScene(Path("a"))], [1.0, 2.0])
 
@@ -86,8 +108,8 @@ def test_full_export_with_srt_captions_and_scene_clips(clips: Clips, tmp_path: P
     for path, seconds in zip(result.scene_paths, [2.0, 1.0, 1.5], strict=True):
         assert exact_duration(path) == pytest.approx(seconds, abs=0.1)
     srt = result.srt_path.read_text(encoding="utf-8") if result.srt_path else ""
-    assert "00:00:00,000 --> 00:00:01,500\nMara steps off the train: it's raining," in srt
-    assert "00:00:01,500 --> 00:00:02,500\nLetter" in srt
+    assert "00:00:00,000 --> 00:00:01,500\nIt's raining, hard." in srt
+    assert "00:00:01,500 --> 00:00:02,500\nA letter for you." in srt
     assert srt.count("-->") == 2
     assert progress == sorted(progress) and progress[-1] == pytest.approx(1.0)
 
@@ -105,7 +127,7 @@ def mean_abs_diff(a: bytes, b: bytes) -> float:
 def test_burned_captions_change_the_picture_and_no_audio_option(
     clips: Clips, tmp_path: Path
 ) -> None:
-    items = [ExportScene(clips.land24, "T", "CAPTION TEXT HERE")]
+    items = [ExportScene(clips.land24, "T", said("Mara", "CAPTION TEXT HERE"))]
     plain = export(items, ExportOptions(tmp_path / "plain.mp4", "480p", "draft",
                                         include_audio=False), aspect_ratio="16:9")  # fmt: skip
     burned = export(items, ExportOptions(tmp_path / "burned.mp4", "480p", "draft",
@@ -142,7 +164,7 @@ def test_never_overwrites_without_permission(clips: Clips, tmp_path: Path) -> No
         aspect_ratio="16:9",
     )
     assert result.path.stat().st_size > 0
-    assert "Mara" in srt.read_text(encoding="utf-8")
+    assert "raining" in srt.read_text(encoding="utf-8")
 
 
 def test_cancel_removes_everything(clips: Clips, tmp_path: Path) -> None:

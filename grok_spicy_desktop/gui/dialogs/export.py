@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..music_bed import MusicBedBox
 from ..thumbnails import SPACING_L, SPACING_M, SPACING_S
 from ..workers import Worker, start
 from .common import InlineMessage, heading, hint
@@ -107,14 +108,20 @@ class ExportDialog(QDialog):
         form.addRow("Quality", self.quality)
         self.audio = QCheckBox("Include audio")
         self.audio.setChecked(True)
-        self.subtitles = QCheckBox("Subtitles file (.srt) from the scene text")
-        self.burn = QCheckBox("Burn captions into the picture")
+        self.subtitles = QCheckBox("Subtitles file (.srt) of the dialogue")
+        self.burn = QCheckBox("Burn the dialogue into the picture")
+        self.speaker_names = QCheckBox("Speaker names in the subtitles")
         self.per_scene = QCheckBox("Also save each scene as its own clip")
         options_box = QVBoxLayout()
         options_box.setSpacing(4)
-        for box in (self.audio, self.subtitles, self.burn, self.per_scene):
+        for box in (self.audio, self.subtitles, self.burn, self.speaker_names, self.per_scene):
             options_box.addWidget(box)
         form.addRow("Options", options_box)
+        plan = getattr(project, "plan", None)
+        if plan is not None and not any(s.dialogue for s in plan.scenes):
+            form.addRow("", hint("Nobody speaks in this film: subtitles would be empty."))
+        self.music = MusicBedBox(self._film_clips)
+        form.addRow("Music", self.music)
         outer.addLayout(form)
 
         self.outputs_hint = hint("")
@@ -196,7 +203,13 @@ class ExportDialog(QDialog):
         extra = f" and {len(files) - 1} more file(s)" if len(files) > 1 else ""
         self.outputs_hint.setText(f"Writes {dest}{extra}.")
 
-    def _options(self, dest: Path, *, overwrite: bool) -> Any:
+    def _film_clips(self) -> tuple[list[Path], list[str]]:
+        from ...media.export_scenes import export_scenes
+
+        scenes = export_scenes(self._session.project, self._session.handle.resolve)
+        return [s.clip for s in scenes], [s.transition for s in scenes]
+
+    def _options(self, dest: Path, *, overwrite: bool, music: Any = None) -> Any:
         values = dict(
             dest=dest,
             resolution=self.resolution.currentData(),
@@ -205,6 +218,8 @@ class ExportDialog(QDialog):
             subtitles=self.subtitles.isChecked(),
             burn_captions=self.burn.isChecked(),
             per_scene_clips=self.per_scene.isChecked(),
+            speaker_names=self.speaker_names.isChecked(),
+            music=music,
             overwrite=overwrite,
         )
         from ...media.export import ExportOptions
@@ -232,6 +247,10 @@ class ExportDialog(QDialog):
         if dest is None:
             self.status.show_error(problem or "Check the file name and folder.")
             return False
+        bed, problem = self.music.bed()  # checked before anything starts: never a broken mix
+        if problem is not None:
+            self.status.show_error(f"{problem} Nothing was exported.")
+            return False
         existing = [p for p in self.planned_files(dest) if p.exists()]
         overwrite = False
         if existing:
@@ -247,7 +266,7 @@ class ExportDialog(QDialog):
             )
             return False
         try:
-            options = self._options(dest, overwrite=overwrite)
+            options = self._options(dest, overwrite=overwrite, music=bed)
         except Exception as exc:
             self.status.show_error(user_message(exc))
             return False
@@ -278,8 +297,10 @@ class ExportDialog(QDialog):
         for widget in (
             self.file_name, self.folder, self.browse, self.resolution, self.quality,
             self.audio, self.subtitles, self.burn, self.per_scene, self.export_button,
+            self.speaker_names,
         ):  # fmt: skip
             widget.setEnabled(not running)
+        self.music.set_enabled(not running)
         self.progress.setVisible(running or self.progress.value() > 0)
         self.cancel_button.setText("Cancel" if running else "Close")
         self.cancel_button.setEnabled(True)
@@ -321,6 +342,7 @@ class ExportDialog(QDialog):
         if self._worker is not None:
             self.cancel_or_close()
             return
+        self.music.close_preview()
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
