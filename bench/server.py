@@ -121,6 +121,9 @@ class BenchXaiServer(base.XaiTestServer):
     ) -> None:
         options.setdefault("video_pending_polls", 0)
         options.setdefault("score", 0.95)  # above the 0.80 threshold: no retries
+        # Serve the pre-rendered clips: rendering a pinned clip with FFmpeg at poll time would
+        # put the test server's own CPU time on the app's critical path.
+        options.setdefault("render_pins", False)
         options.setdefault("render_pins", False)  # conforming 720p clips, not pinned renders
         super().__init__(video_pending_seconds=_PENDING_HORIZON_S, **options)
         self.latency = latency

@@ -233,17 +233,17 @@ def _poll(ctx: RunContext, asset: VideoAsset, request_id: str, label: str) -> Vi
         ctx.sleep(interval)
 
 
-def _frames(ctx: RunContext, scene_id: int, rel: str, tag: str) -> tuple[Path, Path]:
+def _frames(ctx: RunContext, sid: int, rel: str, tag: str, both: bool = True) -> tuple[Path, Path]:
     folder = Path(ctx.handle.asset_dir("frames"))
     clip = ctx.path(rel)
-    first = folder / f"scene_{scene_id}_{tag}_first.jpg"
-    last = folder / f"scene_{scene_id}_{tag}_last.jpg"
+    first, last = (folder / f"scene_{sid}_{tag}_{end}.jpg" for end in ("first", "last"))
     made_at = clip.stat().st_mtime_ns
 
     def fresh(frame: Path) -> bool:  # extracted from this very clip already (resume, final copy)
         return frame.is_file() and frame.stat().st_size > 0 and frame.stat().st_mtime_ns >= made_at
 
-    extract_frames(clip, None if fresh(first) else first, None if fresh(last) else last)
+    pending = [f if not fresh(f) and (both or f is last) else None for f in (first, last)]
+    extract_frames(clip, *pending)
     return first, last
 
 
@@ -304,7 +304,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             )
 
         (rel, cost, fp), used = ctx.with_moderation(prompt_text, go)
-        _first, last = _frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}")
+        _, last = _frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}", both=False)
         score, score_cost = score_image(
             ctx,
             instructions,
@@ -392,6 +392,9 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             )
             break
     final = best_of(made)
+    if final is not None and final.path is not None:  # FFmpeg work outside the shared lock
+        info = probe(ctx.path(final.path))
+        first, last = _frames(ctx, scene.scene_id, final.path, f"t{made.index(final) + 1}")
     with ctx.lock:
         asset.progress = 1.0
         if final is None:
@@ -402,10 +405,8 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             asset.selected_take = final.index
             asset.status = AssetStatus.DONE
             asset.correction_passes = corrections
-            info = probe(ctx.path(final.path))
             asset.duration = round(info.duration, 3)
             folder = Path(ctx.handle.asset_dir("frames"))
-            first, last = _frames(ctx, scene.scene_id, final.path, f"t{made.index(final) + 1}")
             atomic_copy(first, folder / f"scene_{scene.scene_id}_first.jpg")
             atomic_copy(last, folder / f"scene_{scene.scene_id}_last.jpg")
             asset.first_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_first.jpg")
