@@ -16,15 +16,16 @@ from pathlib import Path
 from ..backends.base import BackendError, ErrorKind, ModerationError, VideoRequest, VideoStatus
 from ..domain.project import AssetStatus, CallRecord, Take, VideoAsset, best_of, utcnow
 from ..domain.story import Scene, StoryPlan
-from ..media.frames import extract_frames
 from ..media.probe import probe
-from ..storage.fsutil import atomic_copy, unique_path
+from ..storage.fsutil import unique_path
 from . import file_ids, prompts
+from .clip_frames import clip_frames, keep_final_frames
 from .context import RunContext
 from .dialogue_prompt import ClipDialogue, clip_dialogue_for, fingerprint_params, with_dialogue
 from .events import VideoStarted
 from .image_loop import score_image
 from .keyframes import scene_sheets
+from .midframes import pinned_mids
 from .shots import (
     Shot,
     answered_model,
@@ -133,6 +134,7 @@ def video_call(
                 "style": plan.style,
                 "palette": plan.color_palette,
                 "kind": "video" if image else "correction",
+                "take": asset.regen,  # the offline renderer varies a regenerated take
             },
             model=None if ctx.backend.is_offline else (shot.model if shot else video_model(ctx)),
         )
@@ -233,20 +235,6 @@ def _poll(ctx: RunContext, asset: VideoAsset, request_id: str, label: str) -> Vi
         ctx.sleep(interval)
 
 
-def _frames(ctx: RunContext, sid: int, rel: str, tag: str, both: bool = True) -> tuple[Path, Path]:
-    folder = Path(ctx.handle.asset_dir("frames"))
-    clip = ctx.path(rel)
-    first, last = (folder / f"scene_{sid}_{tag}_{end}.jpg" for end in ("first", "last"))
-    made_at = clip.stat().st_mtime_ns
-
-    def fresh(frame: Path) -> bool:  # extracted from this very clip already (resume, final copy)
-        return frame.is_file() and frame.stat().st_size > 0 and frame.stat().st_mtime_ns >= made_at
-
-    pending = [f if not fresh(f) and (both or f is last) else None for f in (first, last)]
-    extract_frames(clip, *pending)
-    return first, last
-
-
 def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset) -> None:
     kf = ctx.project.keyframe(scene.scene_id)
     if asset.selected is not None and asset.status == AssetStatus.DONE and asset.locked:
@@ -265,7 +253,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
     if not ctx.backend.is_offline:
         with ctx.lock:
             ctx.model_names["video"] = video_model(ctx)
-    shot = build_shot(ctx, plan, scene, keyframe, sheets, names)
+    shot = build_shot(ctx, plan, scene, keyframe, sheets, names, pinned_mids(ctx, scene))
     instructions = prompts.drift_check(scene, names)
     check_refs, check_names, instructions = drift_inputs(
         ctx, plan, scene, shot, check_refs, names, instructions
@@ -304,7 +292,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             )
 
         (rel, cost, fp), used = ctx.with_moderation(prompt_text, go)
-        _, last = _frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}", both=False)
+        _first, last = clip_frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}", both=False)
         score, score_cost = score_image(
             ctx,
             instructions,
@@ -394,7 +382,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
     final = best_of(made)
     if final is not None and final.path is not None:  # FFmpeg work outside the shared lock
         info = probe(ctx.path(final.path))
-        first, last = _frames(ctx, scene.scene_id, final.path, f"t{made.index(final) + 1}")
+        clip_frames(ctx, scene.scene_id, final.path, f"t{made.index(final) + 1}")
     with ctx.lock:
         asset.progress = 1.0
         if final is None:
@@ -406,11 +394,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             asset.status = AssetStatus.DONE
             asset.correction_passes = corrections
             asset.duration = round(info.duration, 3)
-            folder = Path(ctx.handle.asset_dir("frames"))
-            atomic_copy(first, folder / f"scene_{scene.scene_id}_first.jpg")
-            atomic_copy(last, folder / f"scene_{scene.scene_id}_last.jpg")
-            asset.first_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_first.jpg")
-            asset.last_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_last.jpg")
+            keep_final_frames(ctx, asset, final.path, f"t{made.index(final) + 1}")
     file_ids.harvest(ctx)  # ids of the sheets/keyframes this clip sent, kept with their takes
     ctx.save()
     _notify(ctx, asset)
