@@ -89,7 +89,7 @@ from .offline_video import (
     pinned_paths,
     still_to_clip_args,
 )
-from .offline_voice import voice_params, voiced_lines, write_scene_voices
+from .offline_voice import clip_voice_args, voice_params
 
 __all__ = [
     "OFFLINE_ALWAYS_BLOCK_TRIGGER",
@@ -454,19 +454,10 @@ class OfflineBackend:
                     )
                     source.write_bytes(to_png(still))
                 last, pins = pinned_paths(self.work_dir, job.request_id, params, seconds)
-                voices = write_scene_voices(
-                    voiced_lines(params), seconds, self.work_dir / f"{job.request_id}.voices.wav"
-                )
+                wav = self.work_dir / f"{job.request_id}.voices.wav"
+                voice = clip_voice_args(params, seconds, wav)
                 args = still_to_clip_args(
-                    source,
-                    part,
-                    prompt,
-                    seconds,
-                    size,
-                    last=last,
-                    pins=pins,
-                    voices=voices,
-                    audio=params.get("audio", True),
+                    source, part, prompt, seconds, size, last=last, pins=pins, **voice
                 )
                 hint = seconds
             run_ffmpeg(args, timeout=300, cancel=job.cancel, progress=progress, duration_hint=hint)
