@@ -3,12 +3,21 @@ each with its description, and which other characters already speak with it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from ..domain.story import Character
 from ..domain.voices import DEFAULT_VOICE, VOICES, is_known_voice
+
+
+def voices_in_use(characters: Iterable[Character]) -> dict[str, list[str]]:
+    """Voice id -> the names of the characters who speak with it."""
+    used: dict[str, list[str]] = {}
+    for ch in characters:
+        used.setdefault(ch.voice, []).append(ch.name)
+    return used
 
 
 class VoiceCombo(QComboBox):
