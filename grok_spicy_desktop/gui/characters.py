@@ -123,7 +123,7 @@ class CharacterCard(QFrame):
         text.addWidget(self.name_label)
         self.role_label = set_muted(QLabel(character.role or "character"))
         text.addWidget(self.role_label)
-        self.voice = VoiceCombo()  # the voice this character speaks with in every clip
+        self.voice = VoiceCombo(compact=True)  # the voice they speak with in every clip
         self.voice.set_voice(character.voice)
         self.voice.setEnabled(not panel.read_only)
         self.voice.voiceChanged.connect(lambda v: panel.voice_changed.emit(self.name, v))
