@@ -6,12 +6,13 @@ generated or paid for: only the finished clips of the plan's scenes are joined, 
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
 from ..domain.project import Gap, Project, RunOutcome, RunStatus
 from ..media.assemble import ClipSpec, assemble
-from ..pipeline.events import FilmChanged, ProgressChanged, RunFinished
+from ..pipeline.events import FilmChanged, LogLine, ProgressChanged, RunFinished
 from ..pipeline.observer import Observer
 
 FILM_NAME = "final_video.mp4"
@@ -77,6 +78,7 @@ def rebuild_film(
         message=f"Film rebuilt from {len(clips)} clips ({result.duration:.1f} s, {how}).",
     )
     project.outcome = outcome
+    observer(LogLine(logging.INFO, outcome.message))
     observer(FilmChanged(FILM_NAME))
     observer(RunFinished(outcome.model_copy(deep=True)))
     return outcome

@@ -147,6 +147,7 @@ class ProjectView:
         project = self.project
         if project is None:
             return []
+        project.plan_approved = True  # assets are only made once the plan is approved
         copy = asset  # copied once when the event was made; events are never changed
         if isinstance(copy, CharacterAsset):
             project.characters = _replace(project.characters, copy, lambda a: a.name == copy.name)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..domain.project import AssetBase, AssetKind, AssetStatus, Project
 from ..pipeline.context import RunConfig
@@ -138,17 +139,14 @@ def next_run(project: Project | None, config: RunConfig, *, offline: bool) -> Ne
     if project.plan is None:
         return NextRun(plan=True, cost_usd=estimate_usd(project, config, offline=offline))
     todo = work_left(project)
-    p = config.prices
     n_char = sum(1 for kind, _ in todo if kind == "character")
     n_kf = sum(1 for kind, _ in todo if kind == "keyframe")
     seconds = [
         float(s.duration_seconds) for s in project.plan.scenes if ("video", s.scene_id) in todo
     ]
-    cost = 0.0
-    if not offline:
-        cost += n_char * (p.image + p.vision_per_call)
-        cost += n_kf * (p.image_call(3) + p.vision_per_call)
-        cost += sum(p.video(d, config.resolution) + p.vision_per_call for d in seconds)
+    # The price comes from the pipeline's own estimate (one pricing rule), asked about the
+    # project as the next run will find it: every asset it remakes counted as not made.
+    cost = estimate_usd(_as_next_run_finds_it(project, todo), config, offline=offline)
     film = bool(seconds) or not film_is_current(project)
     return NextRun(
         characters=n_char,
@@ -157,6 +155,23 @@ def next_run(project: Project | None, config: RunConfig, *, offline: bool) -> Ne
         film=film and bool(project.current_clips() or seconds),
         cost_usd=round(cost, 2),
         reasons=todo,
+    )
+
+
+def _as_next_run_finds_it(project: Project, todo: dict[AssetRef, str]) -> Project:
+    """A light copy of ``project`` in which every asset in ``todo`` is pending."""
+    chars = {str(key).casefold() for kind, key in todo if kind == "character"}
+
+    def mark(asset: Any, redo: bool) -> Any:
+        return asset.model_copy(update={"status": AssetStatus.PENDING}) if redo else asset
+
+    return project.model_copy(
+        update={
+            "characters": [mark(c, c.name.casefold() in chars) for c in project.characters],
+            "keyframes": [mark(k, ("keyframe", k.scene_id) in todo) for k in project.keyframes],
+            "videos": [mark(v, ("video", v.scene_id) in todo) for v in project.videos],
+            "calls": [],
+        }
     )
 
 

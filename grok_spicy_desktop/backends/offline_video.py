@@ -103,16 +103,17 @@ def _zoompan(move: str, frames: int, w: int, h: int, stops: list[int]) -> str:
 
 
 def morph_chain(stops: list[int], fit: str) -> tuple[str, str]:
-    """Blend inputs ``0..k`` (stills already looped) so frame ``stops[i]`` is exactly input
-    ``i``, with a smooth cross-dissolve between consecutive stops. Returns (graph, label)."""
-    parts = [f"[0:v]{fit}[m0]"]
+    """Dissolve inputs ``0..k`` (looped stills) so frame ``stops[i]`` is exactly input ``i``:
+    each next still is laid over the picture with its opacity fading in, frame-exactly, from
+    the previous stop to its own (native ``fade``/``overlay``: fast). Returns (graph, label)."""
+    parts = [f"[0:v]{fit},format=yuv444p[m0]"]
     label = "m0"
     for i in range(1, len(stops)):
         a, b = stops[i - 1], stops[i]
-        w = f"clip((N-{a})/{max(1, b - a)},0,1)"
-        w = f"({w})*({w})*(3-2*({w}))"
-        parts.append(f"[{i}:v]{fit}[s{i}]")
-        parts.append(f"[{label}][s{i}]blend=all_expr='A*(1-{w})+B*{w}'[m{i}]")
+        parts.append(
+            f"[{i}:v]{fit},format=yuva444p,fade=t=in:s={a}:n={max(1, b - a)}:alpha=1[s{i}]"
+        )
+        parts.append(f"[{label}][s{i}]overlay=format=yuv444:eof_action=repeat[m{i}]")
         label = f"m{i}"
     return ";".join(parts), label
 
@@ -173,8 +174,12 @@ def still_to_clip_args(
         stills.append(last)
     inputs: list[str] = []
     for still in stills:
-        inputs += ["-loop", "1", "-framerate", str(FPS), "-i", str(still)]
-    fit = f"scale={ow}:{oh}:force_original_aspect_ratio=increase,crop={ow}:{oh},setsar=1,format=yuv444p"
+        inputs += ["-i", str(still)]
+    # each still is scaled once, then repeated for the whole clip
+    fit = (
+        f"scale={ow}:{oh}:force_original_aspect_ratio=increase,crop={ow}:{oh},setsar=1,"
+        f"loop=loop={frames}:size=1:start=0,setpts=N/{FPS}/TB"
+    )
     morph, label = morph_chain(stops, fit)
     audio_in, audio_graph = _audio_sources(prompt, seconds, first=len(stills))
     audio_in, audio_graph = mix_voice_track(audio_in, audio_graph, voices, len(stills) + 3)

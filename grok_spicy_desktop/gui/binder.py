@@ -141,7 +141,9 @@ class ProjectBinder:
             if new_clip:
                 self.show_scene()
             elif project is not None:
-                self.inspector.update_status(project.keyframe(sid), video, self.view.root)
+                self.inspector.update_status(
+                    project.keyframe(sid), video, self.view.root, self._stale_of(sid)
+                )
 
     # -- selected scene --------------------------------------------------------------------------
     def show_scene(self, keep_playing: bool = False) -> None:
@@ -160,7 +162,9 @@ class ProjectBinder:
         keyframe = project.keyframe(scene.scene_id)
         video = project.video(scene.scene_id)
         names = [c.name for c in project.plan.characters] if project.plan else []
-        self.inspector.set_scene(scene, keyframe, video, view.root, names)
+        self.inspector.set_scene(
+            scene, keyframe, video, view.root, names, self._stale_of(scene.scene_id)
+        )
         if keep_playing:
             return
         label = f"Scene {scene.scene_id}: {scene.title}"
@@ -180,6 +184,10 @@ class ProjectBinder:
         if playlist != self._film:
             self._film = playlist
             self.preview.set_playlist(playlist)
+
+    def _stale_of(self, scene_id: int) -> tuple[str | None, str | None]:
+        stale = self.view.stale
+        return stale.get(("keyframe", scene_id)), stale.get(("video", scene_id))
 
     def play_film(self) -> bool:
         """Play the film when it matches the clips, else the clips in order; False if none."""

@@ -132,6 +132,7 @@ class SceneInspector(QWidget):
         video: VideoAsset | None = None,
         root: Path | None = None,
         characters: list[str] | None = None,
+        stale: tuple[str | None, str | None] = (None, None),
     ) -> None:
         """Show ``scene`` (``None``: empty state). ``characters`` are the plan's names to offer."""
         self._scene = scene
@@ -139,7 +140,7 @@ class SceneInspector(QWidget):
             self._stack.setCurrentWidget(self.empty_label)
             return
         self.heading.setText(f"Scene {scene.scene_id} · {scene.title}")
-        self.update_status(keyframe, video, root)
+        self.update_status(keyframe, video, root, stale)
         self.form.set_scene(
             scene, characters if characters is not None else list(scene.characters_present)
         )
@@ -148,9 +149,14 @@ class SceneInspector(QWidget):
         self._stack.setCurrentWidget(self._page)
 
     def update_status(
-        self, keyframe: KeyframeAsset | None, video: VideoAsset | None, root: Path | None
+        self,
+        keyframe: KeyframeAsset | None,
+        video: VideoAsset | None,
+        root: Path | None,
+        stale: tuple[str | None, str | None] = (None, None),
     ) -> None:
-        """Repaint the keyframe thumbnail and the two chips; the form (and edits in it) stay."""
+        """Repaint the keyframe thumbnail and the two chips; the form (and edits in it) stay.
+        ``stale``: why the next run remakes the keyframe / video (None: it does not)."""
         rel = keyframe.path if keyframe else None
         pix = (
             shared_cache().get(Path(root) / rel, self.thumb.size(), crop=True)
@@ -160,8 +166,10 @@ class SceneInspector(QWidget):
         self.thumb.setPixmap(
             pix or placeholder_pixmap(self.thumb.size(), "No keyframe yet", self.palette())
         )
-        k_status = str(keyframe.status) if keyframe else "pending"
-        v_status = str(video.status) if video else "pending"
+        k_status = "stale" if stale[0] else (str(keyframe.status) if keyframe else "pending")
+        v_status = "stale" if stale[1] else (str(video.status) if video else "pending")
+        self.keyframe_chip.setToolTip(f"Will be remade: {stale[0]}" if stale[0] else "")
+        self.video_chip.setToolTip(f"Will be remade: {stale[1]}" if stale[1] else "")
         self.keyframe_chip.set_status(
             "Keyframe · " + status_text(k_status, keyframe.score if keyframe else None), k_status
         )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..backends.base import Backend, BackendError, CancelledError, ErrorKind, ModerationError
+from ..domain.pricing import Prices
 from ..domain.project import CallRecord, Project, utcnow
 from .events import Asset, AssetChanged, CostChanged, LogLine, RunEvent
 from .fingerprint import fingerprint, text_digest
@@ -37,45 +38,6 @@ FATAL_KINDS = frozenset(
     }
 )
 """Errors that would fail every further call too: the run stops (and can be continued later)."""
-
-
-@dataclass
-class Prices:
-    chat_per_call: float = 0.01
-    vision_per_call: float = 0.01
-    image: float = 0.02
-    image_edit_input: float = 0.002
-    video_per_second: dict[str, float] = field(
-        default_factory=lambda: {"480p": 0.05, "720p": 0.07, "1080p": 0.25}
-    )
-    video_input_image: float = 0.002
-    video_edit_per_input_second: float = 0.01
-    # Per video model: $ per output second by resolution, and $ per input image
-    # (research/xai_video_15.md §3; third-party quotes, for estimates only).
-    video_models: dict[str, dict[str, float]] = field(
-        default_factory=lambda: {
-            "grok-imagine-video": {"480p": 0.05, "720p": 0.07, "input_image": 0.002},
-            "grok-imagine-video-1.5": {
-                "480p": 0.08,
-                "720p": 0.14,
-                "1080p": 0.25,
-                "input_image": 0.01,
-            },
-        }
-    )
-
-    def video(
-        self, seconds: float, resolution: str, *, n_images: int = 1, model: str | None = None
-    ) -> float:
-        """List price of a clip: seconds x the model's rate at ``resolution`` + input images."""
-        table = self.video_models.get(model or "", {})
-        rates = {k: v for k, v in table.items() if k != "input_image"} or self.video_per_second
-        rate = rates.get(resolution, max(rates.values(), default=0.07))
-        per_image = table.get("input_image", self.video_input_image)
-        return round(seconds * rate + max(1, n_images) * per_image, 6)
-
-    def image_call(self, n_refs: int) -> float:
-        return round(self.image + n_refs * self.image_edit_input, 6)
 
 
 @dataclass
@@ -129,9 +91,7 @@ class RunConfig:
         prices = getattr(settings, "prices", None)
         if prices is not None:
             data = prices.model_dump() if hasattr(prices, "model_dump") else dict(prices)
-            cfg.prices = Prices(
-                **{k: v for k, v in data.items() if k in Prices.__dataclass_fields__}
-            )
+            cfg.prices = Prices.model_validate(data)
         return cfg
 
 

@@ -30,6 +30,7 @@ from ..backends.base import (
 from ..domain.story import Scene, StoryPlan
 from .context import RunContext
 from .dialogue_prompt import drop_voices
+from .keyframes import scene_sheets
 
 MAX_REFERENCE_IMAGES = 7
 ARRIVAL_NAME = "next keyframe"
@@ -275,3 +276,32 @@ class ClipLauncher:
             self.started.update(waiting)
         for sid in waiting:
             self.start(sid)
+
+
+def drift_inputs(
+    ctx: RunContext,
+    plan: StoryPlan,
+    scene: Scene,
+    shot: Shot,
+    refs: list[Path],
+    names: list[str],
+    instructions: str,
+) -> tuple[list[Path], list[str], str]:
+    """What the drift check compares a clip's last frame with. A continuous clip ends on the
+    next scene's keyframe, so its last frame is checked against that keyframe and the sheets of
+    the characters in the next scene."""
+    if shot.last is None or shot.last_scene is None:
+        return refs, list(names), instructions
+    following = plan.scene(shot.last_scene)
+    next_names, next_sheets = scene_sheets(ctx, following) if following else ([], [])
+    return (
+        [*next_sheets, shot.last],
+        [*next_names, ARRIVAL_NAME],
+        f"{instructions} {ARRIVAL_CLAUSE}",
+    )
+
+
+def retry_below(ctx: RunContext, shot: Shot) -> float:
+    """A continuous clip is never fixed by a video edit (that would move its pinned last
+    frame): below the threshold it is regenerated with its pins instead (once)."""
+    return ctx.config.threshold if shot.last is not None else ctx.config.extended_retry_threshold

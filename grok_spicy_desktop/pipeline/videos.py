@@ -25,12 +25,12 @@ from .events import VideoStarted
 from .image_loop import score_image
 from .keyframes import scene_sheets
 from .shots import (
-    ARRIVAL_CLAUSE,
-    ARRIVAL_NAME,
     Shot,
     answered_model,
     build_shot,
+    drift_inputs,
     fp_inputs,
+    retry_below,
     start_with_fallback,
     video_model,
 )
@@ -253,11 +253,9 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             ctx.model_names["video"] = video_model(ctx)
     shot = build_shot(ctx, plan, scene, keyframe, sheets, names)
     instructions = prompts.drift_check(scene, names)
-    check_names = list(names)
-    if shot.last is not None:  # a continuous clip must also arrive on the next keyframe
-        check_refs = [*check_refs, shot.last]
-        check_names.append(ARRIVAL_NAME)
-        instructions = f"{instructions} {ARRIVAL_CLAUSE}"
+    check_refs, check_names, instructions = drift_inputs(
+        ctx, plan, scene, shot, check_refs, names, instructions
+    )
     threshold = ctx.config.threshold
     asset.status = AssetStatus.RUNNING
     asset.error = None
@@ -347,7 +345,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
         length = probe(ctx.path(best.path)).duration
         fix = prompts.fix_prompt(best.fix_prompt, best.issues)
         try:
-            if length <= ctx.config.video_edit_max_seconds:
+            if length <= ctx.config.video_edit_max_seconds and shot.last is None:
                 corrections += 1
                 attempt(
                     "correction",
@@ -358,7 +356,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
                     None,
                     f"scene_{scene.scene_id}_c{corrections}",
                 )
-            elif not retried and (best.score or 0.0) < ctx.config.extended_retry_threshold:
+            elif not retried and (best.score or 0.0) < retry_below(ctx, shot):
                 retried = True
                 corrections += 1
                 attempt(

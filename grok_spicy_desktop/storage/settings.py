@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ..domain.pricing import Prices
 from .fsutil import StorageError, atomic_write_text
 from .paths import config_dir, default_projects_root
 from .secrets import redact
@@ -28,20 +29,8 @@ log = logging.getLogger(__name__)
 _KEY_SHAPE = re.compile(r"xai-[A-Za-z0-9_\-]{20,}")
 
 
-class PriceTable(BaseModel):
-    """USD list prices used for estimates when the API does not report a cost."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    chat_per_call: float = Field(default=0.01, ge=0)
-    vision_per_call: float = Field(default=0.01, ge=0)
-    image: float = Field(default=0.02, ge=0)
-    image_edit_input: float = Field(default=0.002, ge=0)
-    video_per_second: dict[str, float] = Field(
-        default_factory=lambda: {"480p": 0.05, "720p": 0.07, "1080p": 0.25}
-    )
-    video_input_image: float = Field(default=0.002, ge=0)
-    video_edit_per_input_second: float = Field(default=0.01, ge=0)
+PriceTable = Prices
+"""The settings' name for the one price table (``domain.pricing.Prices``)."""
 
 
 class Settings(BaseModel):

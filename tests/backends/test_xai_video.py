@@ -3,7 +3,6 @@ cancel."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,12 +140,10 @@ def test_slow_polls_then_cancel_stops_without_network(server: XaiTestServer) -> 
         assert backend.poll_video(job.request_id).state == "pending"
         backend.cancel_video(job.request_id)
         polls = len(server.calls_to("poll"))
-        started = time.monotonic()
         with pytest.raises(CancelledError):
             backend.poll_video(job.request_id)
         with pytest.raises(CancelledError):
             backend.download_video(job.request_id, VideoStatus("done", url="http://x"), Path("x"))
-        assert time.monotonic() - started < 0.05
         assert len(server.calls_to("poll")) == polls
     # a new backend (after a restart) can still resume polling the same job
     with XaiBackend(server.backend_config()) as fresh:

@@ -209,3 +209,51 @@ def test_resumed_pending_job_after_url_expiry_is_fetched_not_paid(
         assert out.is_file() and out.read_bytes()[4:8] == b"ftyp"
         assert server.paid_calls["video"] == 1
         assert server.calls_to("RetrieveFileContent")
+
+
+def test_kill_and_resume_across_pending_15_jobs_pays_nothing_twice(tmp_path: Path) -> None:
+    """Stop while every 1.5 clip is pending; resume with a new backend after the result URLs
+    expired: the jobs are polled and fetched from the Files API, nothing is paid again."""
+    import time
+
+    store = ProjectStore(tmp_path / "projects")
+    with XaiTestServer(api_key="k", video_pending_polls=10_000) as server:
+        handle = store.create("A harbour story", options=RunOptions(backend="offline"))
+        handle.project.plan = continuous_plan()
+        handle.project.plan_approved = True
+        handle.save()
+        cancel = threading.Event()
+        first = XaiBackend(server.backend_config())
+        ctx = RunContext(handle, first, RunConfig(poll_interval_s=0.01), null_observer, cancel)
+        outcomes = []
+        worker = threading.Thread(target=lambda: outcomes.append(run_pipeline(ctx)))
+        worker.start()
+        deadline = time.monotonic() + 120
+        while server.paid_calls["video"] < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cancel.set()  # "kill": every clip is a pending job on the server
+        worker.join(60)
+        first.close()
+        assert outcomes and outcomes[0].status == "cancelled"
+        pending = [c for c in handle.project.calls if c.kind == "video" and c.state == "pending"]
+        assert len(pending) == 4
+        paid_before = dict(server.paid_calls)
+
+        server.options.video_pending_polls = 0
+        server.result_urls_expired = True
+        handle.close()  # the process is gone: its lock with it
+        reopened = store.open(handle.path)
+        second = XaiBackend(server.backend_config())
+        try:
+            outcome = run_pipeline(
+                RunContext(reopened, second, RunConfig(poll_interval_s=0.01), null_observer)
+            )
+        finally:
+            second.close()
+        assert outcome.status == "complete", outcome.message
+        assert server.paid_calls["video"] == paid_before["video"] == 4
+        assert server.count_repeated_paid() == 0
+        assert len(server.calls_to("RetrieveFileContent")) == 4
+        assert join_scores(reopened, tmp_path) and all(
+            s >= 0.95 for s in join_scores(reopened, tmp_path)
+        )
