@@ -18,7 +18,7 @@ Rules (SPEC §3b):
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..backends.base import VideoRequest
@@ -105,17 +105,16 @@ def clip_dialogue(
     )
 
 
-def with_dialogue(request: VideoRequest, dialogue: ClipDialogue) -> VideoRequest:
-    """``request`` with the clip's voices, words and audio switch filled in."""
-    prompt = f"{request.prompt} {dialogue.prompt}".strip() if dialogue.prompt else request.prompt
-    hints = {**request.hints, "voices": dict(dialogue.voices)} if dialogue.voices else request.hints
-    return replace(
-        request,
-        prompt=prompt,
-        hints=hints,
-        reference_audios=tuple(dialogue.reference_audios),
-        generate_audio=dialogue.generate_audio,
-    )
+def fill(request: VideoRequest, dialogue: ClipDialogue) -> VideoRequest:
+    """Fill ``request`` (in place, and return it) with the clip's voices, words and audio
+    switch."""
+    if dialogue.prompt:
+        request.prompt = f"{request.prompt} {dialogue.prompt}".strip()
+    if dialogue.voices:
+        request.hints = {**request.hints, "voices": dict(dialogue.voices)}
+    request.reference_audios = tuple(dialogue.reference_audios)
+    request.generate_audio = dialogue.generate_audio
+    return request
 
 
 def drop_voices(request: VideoRequest) -> VideoRequest:

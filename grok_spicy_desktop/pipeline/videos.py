@@ -124,11 +124,10 @@ def video_call(
             },
             model=None if ctx.backend.is_offline else (shot.model if shot else video_model(ctx)),
         )
-        req = dialogue_prompt.with_dialogue(req, talk)
         if pinned and shot is not None:
             req.last_frame, req.keyframes = shot.last, shot.mids
             req.reference_images = tuple(shot.references)
-        job = start_with_fallback(ctx, req, shot if pinned else None)
+        job = start_with_fallback(ctx, dialogue_prompt.fill(req, talk), shot if pinned else None)
         if dialogue_prompt.after_start(ctx, req, talk) or (pinned and shot and not shot.pinned):
             fp = key()  # fell back to plain image-to-video: record the job under its real key
         request_id = job.request_id
