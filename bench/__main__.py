@@ -369,6 +369,38 @@ def bench_startup(args: argparse.Namespace, work: Path, lat: LatencyModel) -> li
                 skipped=f"no frozen build at {FROZEN.relative_to(ROOT)} (run `make package`)",
             )
         )
+    return metrics + bundle_size_metrics()
+
+
+def bundle_size_metrics() -> list[Metric]:
+    """The Linux bundle's size on disk and its tarball, against issue 17's budget."""
+    if not FROZEN.is_file():
+        return []
+    used = subprocess.run(["du", "-sm", str(FROZEN.parent)], capture_output=True, text=True)
+    mib = float(used.stdout.split()[0]) if used.returncode == 0 else None
+    ffmpeg = FROZEN.parent / "_internal" / "ffmpeg" / "ffmpeg"
+    metrics = [
+        Metric(
+            "4.4",
+            "Frozen bundle size on disk (dist/grok-spicy)",
+            mib,
+            "MiB",
+            300.0,
+            note=f"FFmpeg {ffmpeg.stat().st_size / 2**20:.1f} MiB" if ffmpeg.is_file() else "",
+        )
+    ]
+    tarballs = sorted(FROZEN.parent.parent.glob("grok-spicy-*-linux-*.tar.gz"))
+    if tarballs:
+        metrics.append(
+            Metric(
+                "4.5",
+                "Linux tarball size",
+                tarballs[-1].stat().st_size / 2**20,
+                "MiB",
+                120.0,
+                note=tarballs[-1].name,
+            )
+        )
     return metrics
 
 

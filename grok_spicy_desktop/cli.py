@@ -1,4 +1,4 @@
-"""The command line: ``grok-spicy`` opens the app; ``run``/``resume``/``check-key`` work headless.
+"""The command line: ``grok-spicy`` opens the app; ``run``/``resume``/``plan``/``check-key`` work headless.
 
 Exit codes are a contract: 0 complete, 2 usage or bad input, 3 complete with gaps, 4 failed,
 130 cancelled. A successful run prints the final video's absolute path on stdout; everything
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import __version__
 from .cli_export import add_export_parser, cmd_export
+from .cli_plan import add_plan_parser, cmd_plan
 from .domain.rules import MAX_REFERENCES
 
 EXIT_OK, EXIT_USAGE, EXIT_GAPS, EXIT_FAILED, EXIT_CANCELLED = 0, 2, 3, 4, 130
@@ -93,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--aspect-ratio", metavar="W:H", help="16:9, 9:16, 1:1, 4:3, 3:4, 3:2 or 2:3")
     run.add_argument("--style", help="visual style hint")
     run.add_argument("-v", "--verbose", action="store_true", help="debug output on the console")
+
+    add_plan_parser(sub)
 
     resume = sub.add_parser(
         "resume", help="continue a project where it stopped (nothing paid twice)"
@@ -340,6 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "resume":
             return cmd_resume(args)
+        if args.command == "plan":
+            return cmd_plan(args, parse_refs)
         if args.command == "check-key":
             return cmd_check_key()
         if args.command == "export":

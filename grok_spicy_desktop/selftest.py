@@ -7,6 +7,8 @@ end, offline and without a key:
 
 * FFmpeg: which binary was found and that ``ffmpeg -version`` runs;
 * Qt multimedia: a QMediaPlayer loads a short clip and a QVideoSink receives a frame;
+* resources: the app icon (decoded by Qt) and the style sheet from the top-level ``resources/``
+  folder, wherever this installation put it (package, wheel or bundle);
 * keyring: which backend the OS offers (reported, never a failure: without one the key is
   simply kept for the session only);
 * the offline pipeline: a two-scene project through the app layer, then the final video is
@@ -224,6 +226,22 @@ def _qt_version() -> str:
     return str(QtCore.qVersion())
 
 
+def check_resources() -> str:
+    """The app icon and style sheet load from the shipped ``resources/`` folder."""
+    from PySide6.QtGui import QImage
+
+    from .resource_files import resource, resources_dir
+
+    icon = resource("icons", "app-256.png")
+    image = QImage(str(icon))
+    if image.isNull():
+        raise CheckFailed(f"the app icon {icon} is missing or unreadable")
+    qss = resource("style", "app.qss")
+    if "QProgressBar" not in qss.read_text(encoding="utf-8"):
+        raise CheckFailed(f"the style sheet {qss} is missing or empty")
+    return f"icon {image.width()}x{image.height()} and style sheet from {resources_dir()}"
+
+
 def check_keyring() -> str:
     """Which keyring backend exists; having none is fine (the key is kept for the session)."""
     from .storage.secrets import backend_is_dummy, keyring_backend_name
@@ -289,6 +307,7 @@ def collect_results(work: Path) -> list[CheckResult]:
         return check_qt_multimedia(clip_holder[0])
 
     results.append(_timed("qt multimedia", multimedia))
+    results.append(_timed("resources", check_resources))
     results.append(_timed("keyring", check_keyring))
     results.append(
         _timed("offline pipeline", lambda: check_offline_pipeline(work / "selftest-project"))

@@ -24,6 +24,14 @@ APP_ID=grok-spicy
 VERSION="$("$BIN/python" -c 'import grok_spicy_desktop as g; print(g.__version__)')"
 ARCH="$(uname -m)"
 
+# A small FFmpeg (H.264/AAC/MJPEG/PNG, native filters, libass) instead of imageio-ffmpeg's 172 MB
+# build with every codec; cached after the first build. FFMPEG_FULL=1 keeps imageio-ffmpeg's.
+if [ "${FFMPEG_FULL:-0}" != 1 ]; then
+  echo "==> Small FFmpeg (packaging/build_ffmpeg.sh)"
+  GROK_SPICY_BUNDLE_FFMPEG="$(bash packaging/build_ffmpeg.sh | tail -n1)"
+  export GROK_SPICY_BUNDLE_FFMPEG
+fi
+
 echo "==> PyInstaller build ($VERSION, $ARCH)"
 start=$(date +%s)
 "$BIN/pyinstaller" --noconfirm --clean --log-level WARN \
@@ -57,11 +65,23 @@ Run without installing:  ./grok-spicy/grok-spicy
 Check the installation:  grok-spicy --self-test
 
 Needs glibc >= 2.34 and the system's OpenGL (libgl1, libegl1) and fontconfig.
-FFmpeg (GPLv3 build from imageio-ffmpeg) is included as grok-spicy/_internal/ffmpeg/ffmpeg.
+FFmpeg (a GPL build: libx264, libass) is included as grok-spicy/_internal/ffmpeg/ffmpeg.
 TXT
   TARBALL="$DIST/$NAME.tar.gz"
-  tar -C "$WORK" -czf "$TARBALL" "$NAME"
+  tar -C "$WORK" -cf - "$NAME" | gzip -9 >"$TARBALL"
   echo "Tarball: $TARBALL ($(du -h "$TARBALL" | cut -f1))"
 fi
 
 echo "Bundle:  $BUNDLE ($(du -sh "$BUNDLE" | cut -f1)); build ${build_s}s, self-test ${selftest_s}s"
+
+# Size budget (issue 17): <= 300 MB unpacked, <= 120 MB tarball. BUNDLE_BUDGET=0 skips the check.
+if [ "${BUNDLE_BUDGET:-1}" != 0 ]; then
+  bundle_mb=$(du -sm "$BUNDLE" | cut -f1)  # MiB of disk, as du -sh reports
+  echo "Size:    bundle ${bundle_mb} MB (budget 300)"
+  [ "$bundle_mb" -le 300 ] || { echo "build_linux.sh: bundle over budget" >&2; exit 1; }
+  if [ "${SKIP_TARBALL:-0}" != 1 ]; then
+    tar_mb=$(( $(stat -c %s "$TARBALL") / 1048576 ))
+    echo "Size:    tarball ${tar_mb} MB (budget 120)"
+    [ "$tar_mb" -le 120 ] || { echo "build_linux.sh: tarball over budget" >&2; exit 1; }
+  fi
+fi

@@ -40,6 +40,8 @@ from typing import Any
 import grpc
 from PIL import Image, ImageDraw
 from xai_sdk.proto import (
+    auth_pb2,
+    auth_pb2_grpc,
     chat_pb2,
     chat_pb2_grpc,
     deferred_pb2,
@@ -78,6 +80,8 @@ RPC_KIND = {
     "GetDeferredVideo": "poll",
     "GetLanguageModel": "models",
     "ListLanguageModels": "models",
+    "ListImageGenerationModels": "models",
+    "get_api_key_info": "models",
     "UploadFile": "files",
     "RetrieveFile": "files",
     "RetrieveFileContent": "files",
@@ -338,6 +342,9 @@ class XaiTestServer:
         self._http: ThreadingHTTPServer | None = None
         self.port = 0
         self.http_port = 0
+        # The key's models and prices (Models API, tick units); tests may replace them.
+        self.language_models = default_language_models()
+        self.image_models = default_image_models()
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -353,6 +360,7 @@ class XaiTestServer:
         image_pb2_grpc.add_ImageServicer_to_server(_Image(self), server)
         video_pb2_grpc.add_VideoServicer_to_server(_Video(self), server)
         models_pb2_grpc.add_ModelsServicer_to_server(_Models(self), server)
+        auth_pb2_grpc.add_AuthServicer_to_server(_Auth(self), server)
         files_pb2_grpc.add_FilesServicer_to_server(FilesServicer(self), server)
         self.port = server.add_insecure_port(f"127.0.0.1:{self.requested_port}")
         server.start()
@@ -731,11 +739,70 @@ class _Models(models_pb2_grpc.ModelsServicer):
 
     def ListLanguageModels(self, request: Any, context: Any) -> Any:
         self.s.enter("ListLanguageModels", request, context)
-        return models_pb2.ListLanguageModelsResponse(
-            models=[
-                models_pb2.LanguageModel(name="grok-4.20-non-reasoning"),
-                models_pb2.LanguageModel(name="grok-4.3"),
-            ]
+        return models_pb2.ListLanguageModelsResponse(models=self.s.language_models)
+
+    def ListImageGenerationModels(self, request: Any, context: Any) -> Any:
+        self.s.enter("ListImageGenerationModels", request, context)
+        return models_pb2.ListImageGenerationModelsResponse(models=self.s.image_models)
+
+
+# Prices in the SDK's tick unit (1e-10 USD): per token for language models, per image for images.
+def usd_per_mtok_to_ticks(usd: float) -> int:
+    return round(usd / 1_000_000 * TICKS_PER_USD)
+
+
+def language_model(
+    name: str, prompt_usd_per_mtok: float, completion_usd_per_mtok: float, *, vision: bool = False
+) -> models_pb2.LanguageModel:
+    modalities = [models_pb2.Modality.TEXT] + ([models_pb2.Modality.IMAGE] if vision else [])
+    return models_pb2.LanguageModel(
+        name=name,
+        aliases=[f"{name}-latest"],
+        input_modalities=modalities,
+        output_modalities=[models_pb2.Modality.TEXT],
+        prompt_text_token_price=usd_per_mtok_to_ticks(prompt_usd_per_mtok),
+        prompt_image_token_price=usd_per_mtok_to_ticks(prompt_usd_per_mtok) if vision else 0,
+        completion_text_token_price=usd_per_mtok_to_ticks(completion_usd_per_mtok),
+    )
+
+
+def image_model(name: str, usd_per_image: float) -> models_pb2.ImageGenerationModel:
+    return models_pb2.ImageGenerationModel(
+        name=name,
+        aliases=[f"{name}-latest"],
+        input_modalities=[models_pb2.Modality.TEXT, models_pb2.Modality.IMAGE],
+        output_modalities=[models_pb2.Modality.IMAGE],
+        image_price=round(usd_per_image * TICKS_PER_USD),
+    )
+
+
+def default_language_models() -> list[models_pb2.LanguageModel]:
+    return [
+        language_model("grok-4.20-non-reasoning", 2.0, 6.0),
+        language_model("grok-4.3", 3.0, 15.0, vision=True),
+        language_model("grok-4-fast", 0.2, 0.5, vision=True),
+    ]
+
+
+def default_image_models() -> list[models_pb2.ImageGenerationModel]:
+    return [image_model("grok-imagine-image", 0.02), image_model("grok-imagine-image-pro", 0.07)]
+
+
+class _Auth(auth_pb2_grpc.AuthServicer):
+    """Who the key belongs to (``Auth/get_api_key_info``)."""
+
+    def __init__(self, server: XaiTestServer) -> None:
+        self.s = server
+
+    def get_api_key_info(self, request: Any, context: Any) -> Any:
+        self.s.enter("get_api_key_info", request, context)
+        key = self.s.options.api_key
+        return auth_pb2.ApiKey(
+            redacted_api_key=f"{key[:4]}…{key[-2:]}" if len(key) > 6 else "…",
+            name="Test key",
+            team_id="team-test",
+            user_id="user-test",
+            api_key_id="key-test",
         )
 
 
@@ -768,7 +835,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Local xAI gRPC test server.")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--key", default=os.environ.get("XAI_API_KEY") or "test-key")
-    for kind in ("chat", "image", "video", "poll"):
+    for kind in ("chat", "image", "video", "poll", "models"):
         parser.add_argument(
             f"--latency-{kind}",
             type=float,
@@ -782,7 +849,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--score", type=float, default=0.9)
     parser.add_argument("--video-outcome", choices=["done", "failed", "expired"], default="done")
     args = parser.parse_args(argv)
-    latency = {k: getattr(args, f"latency_{k}") for k in ("chat", "image", "video", "poll")}
+    latency = {
+        k: getattr(args, f"latency_{k}") for k in ("chat", "image", "video", "poll", "models")
+    }
     server = XaiTestServer(
         port=args.port,
         api_key=args.key,

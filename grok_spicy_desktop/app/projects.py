@@ -16,6 +16,7 @@ from ..pipeline.plan import check_concept, estimate_usd
 from ..storage.project_store import ProjectStore
 from ..storage.settings import Settings, projects_root
 from .backends import check_key, make_backend, resolve_backend, xai_config
+from .live_prices import effective_settings
 from .references import check_reference_file
 from .session import ProjectSession
 
@@ -81,4 +82,5 @@ def estimate_new(concept: str, options: RunOptions, settings: Settings) -> float
     """Cost of a whole run before anything is paid (0 on the offline backend)."""
     offline = options.backend == "offline"
     probe = Project(id="estimate", name="estimate", concept=concept or "-", options=options)
-    return estimate_usd(probe, RunConfig.from_settings(settings), offline=offline)
+    config = RunConfig.from_settings(effective_settings(settings))  # live prices when fetched
+    return estimate_usd(probe, config, offline=offline)

@@ -32,6 +32,7 @@ from ..storage.settings import Settings
 from . import edits
 from .backends import make_backend
 from .film import rebuild_film
+from .live_prices import effective_settings
 from .references import check_reference_file
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ class ProjectSession:
         return self.handle.resolve(rel) if rel else None
 
     def config(self) -> RunConfig:
-        cfg = RunConfig.from_settings(self.settings)
+        cfg = RunConfig.from_settings(effective_settings(self.settings))  # live prices if any
         cfg.resolution = self.project.options.resolution or cfg.resolution
         return cfg
 

@@ -22,7 +22,6 @@ import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict
 
 from ..domain.speech import line_spans, speaking_seconds
 from ..domain.voices import voice
@@ -190,17 +189,3 @@ def voiced_lines(params: dict[str, object]) -> list[VoicedLine]:
     raw = params.get("dialogue") or []
     assert isinstance(raw, list)
     return [VoicedLine(str(v), str(t)) for v, t in raw]
-
-
-class VoiceArgs(TypedDict):
-    voices: Path | None
-    audio: bool
-
-
-def clip_voice_args(params: dict[str, object], seconds: float, wav: Path) -> VoiceArgs:
-    """``still_to_clip_args`` keywords for a job: its dialogue track (written to ``wav``) and
-    whether it has sound at all."""
-    return {
-        "voices": write_scene_voices(voiced_lines(params), seconds, wav),
-        "audio": bool(params.get("audio", True)),
-    }

@@ -1,7 +1,7 @@
 """Start the desktop app: QApplication, theme, main window, exception hooks.
 
-No asyncio event loop is needed (so no qasync): long work runs on ``QThreadPool`` workers that
-report through queued Qt signals, and the Qt event loop is the only loop.
+The Qt event loop is also the asyncio loop (qasync, ``async_calls.run_app``): dialogs await
+short xAI calls on it directly, while pipeline runs stay on ``QThreadPool`` workers.
 """
 
 from __future__ import annotations
@@ -122,7 +122,12 @@ def run_gui(argv: Sequence[str] | None = None, project: Path | None = None) -> i
         else:
             window.open_path(Path(project))
     window.show()
+    from .async_calls import CallGroup, run_app
+    from .live_price_fetch import fetch_live_prices
+
+    background = CallGroup()
+    fetch_live_prices(settings, background, window.settings_applied)
     try:
-        return int(app.exec())
+        return run_app(app)
     finally:
         uninstall_exception_hooks()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..app.live_prices import price_source
 from ..pipeline.observer import STEPS
 
 STEP_LABELS: dict[str, str] = {
@@ -159,7 +160,8 @@ class RunPanel(QWidget):
         self.cost_label.setToolTip(
             "The budget cap is reached: the run stops before it would spend more."
             if over
-            else "What this project has paid so far, and the estimate for the whole run."
+            else "What this project has paid so far, and the estimate for the whole run "
+            f"({price_source()})."
         )
 
     def step_value(self, step: str) -> float:

@@ -9,6 +9,7 @@ for the chosen scheme, plus a small style sheet for the few things palettes cann
 from __future__ import annotations
 
 from pathlib import Path
+from string import Template
 from typing import Literal
 
 from PySide6.QtCore import QByteArray, QSize, Qt
@@ -102,30 +103,18 @@ def make_palette(scheme: Scheme) -> QPalette:
 
 
 def style_sheet(scheme: Scheme) -> str:
-    """The few rules a palette cannot express. Object names are set by the widgets."""
+    """The few rules a palette cannot express: ``resources/style/app.qss`` with this scheme's
+    colours filled in. Object names are set by the widgets."""
     dark = scheme == "dark"
-    muted = "#a3a8b0" if dark else "#5d636c"
-    card = "#262a2f" if dark else "#ffffff"
-    border = "#3a3e45" if dark else "#d5d8de"
-    return f"""
-QWidget#welcome {{ background: transparent; }}
-QLabel#welcomeTitle {{ font-size: 22pt; font-weight: 600; }}
-QLabel#welcomeText, QLabel#mutedLabel {{ color: {muted}; }}
-QFrame#welcomeCard {{ background: {card}; border: 1px solid {border}; border-radius: 10px; }}
-QPushButton#primaryButton {{
-    background: {_ACCENT}; color: white; border: none; border-radius: 6px;
-    padding: 8px 18px; font-weight: 600;
-}}
-QPushButton#primaryButton:hover {{ background: #f06a43; }}
-QPushButton#primaryButton:disabled {{ background: {border}; color: {muted}; }}
-QLabel#costLabel {{ font-weight: 600; }}
-QLabel#backendLabel {{ padding: 1px 8px; border-radius: 8px; border: 1px solid {border}; }}
-QLabel#backendLabel[offline="true"] {{ background: {"#3b3320" if dark else "#fff4d6"}; }}
-QProgressBar {{ border: 1px solid {border}; border-radius: 4px; text-align: center;
-    background: {card}; min-height: 14px; max-height: 16px; }}
-QProgressBar::chunk {{ background: {_ACCENT}; border-radius: 3px; }}
-QProgressBar#stepBar {{ max-height: 8px; min-height: 8px; }}
-"""
+    colors = {
+        "accent": _ACCENT,
+        "muted": "#a3a8b0" if dark else "#5d636c",
+        "card": "#262a2f" if dark else "#ffffff",
+        "border": "#3a3e45" if dark else "#d5d8de",
+        "offline_bg": "#3b3320" if dark else "#fff4d6",
+    }
+    template = (RESOURCES / "style" / "app.qss").read_text(encoding="utf-8")
+    return Template(template).substitute(colors)
 
 
 def banner_colors(severity: str, scheme: Scheme) -> tuple[str, str, str]:

@@ -24,6 +24,7 @@ from .context import RunContext
 from .events import VideoStarted
 from .image_loop import score_image
 from .keyframes import scene_sheets
+from .midframes import pinned_mids
 from .shots import (
     Shot,
     answered_model,
@@ -121,6 +122,7 @@ def video_call(
                 "style": plan.style,
                 "palette": plan.color_palette,
                 "kind": "video" if image else "correction",
+                "take": asset.regen,  # the offline renderer varies a regenerated take
             },
             model=None if ctx.backend.is_offline else (shot.model if shot else video_model(ctx)),
         )
@@ -250,7 +252,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
     if not ctx.backend.is_offline:
         with ctx.lock:
             ctx.model_names["video"] = video_model(ctx)
-    shot = build_shot(ctx, plan, scene, keyframe, sheets, names)
+    shot = build_shot(ctx, plan, scene, keyframe, sheets, names, pinned_mids(ctx, scene))
     instructions = prompts.drift_check(scene, names)
     check_refs, check_names, instructions = drift_inputs(
         ctx, plan, scene, shot, check_refs, names, instructions

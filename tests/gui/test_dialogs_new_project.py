@@ -131,7 +131,7 @@ def test_estimate_with_key(qtbot) -> None:  # type: ignore[no-untyped-def]
     assert dialog.resolved_backend() == "xai"
     dialog.concept.setPlainText("A fox")
     dialog.update_estimate()
-    assert dialog.cost_label.text() == "Estimated cost: about $1.23"
+    assert dialog.cost_label.text() == "Estimated cost: about $1.23 (built-in prices)"
     assert calls[-1][0] == "A fox" and calls[-1][1].backend == "xai"
 
     def broken(concept: str, options: RunOptions) -> float:

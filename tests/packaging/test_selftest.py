@@ -14,6 +14,7 @@ import pytest
 from grok_spicy_desktop import selftest
 from grok_spicy_desktop.media import ffmpeg
 
+ROOT = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^(PASS|FAIL)  (\S.*?)\s{2,}(.*)  \((\d+\.\d\d) s\)$")
 
 
@@ -42,14 +43,17 @@ def test_self_test_passes_from_source(qapp: object, fresh_ffmpeg_lookup: None) -
     text = out.getvalue()
     assert "self-test (from source" in text
     lines = report_lines(text)
-    assert set(lines) == {"ffmpeg", "qt multimedia", "keyring", "offline pipeline"}
+    assert set(lines) == {"ffmpeg", "qt multimedia", "resources", "keyring", "offline pipeline"}
     assert all(status == "PASS" for status, _ in lines.values()), text
     assert "ffmpeg version" in lines["ffmpeg"][1]
     assert "LoadedMedia" in lines["qt multimedia"][1] and "frame " in lines["qt multimedia"][1]
     # conftest forces the null keyring: reported, not failed.
     assert "session only" in lines["keyring"][1]
     assert "2 scenes" in lines["offline pipeline"][1] and "aac" in lines["offline pipeline"][1]
-    assert "Self-test passed: 4 checks" in text
+    resources = lines["resources"][1]
+    assert "icon 256x256 and style sheet from " in resources
+    assert resources.endswith(str(ROOT / "resources"))  # the top-level folder (editable install)
+    assert "Self-test passed: 5 checks" in text
     # The run happened in its own temp folders: nothing landed in the (test's) user dirs.
     assert {k: os.environ[k] for k in xdg_before} == xdg_before
     data = Path(xdg_before["XDG_DATA_HOME"])

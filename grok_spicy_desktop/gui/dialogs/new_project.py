@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...app.live_prices import price_source
 from ...domain.project import RunOptions
 from ...domain.story import ASPECT_RATIOS
 from ..characters import IMAGE_FILTER
@@ -115,7 +116,10 @@ class NewProjectDialog(QDialog):
             self.resolution.addItem(res, res)
         default_res = str(getattr(settings, "video_resolution", "720p") or "720p")
         self.resolution.setCurrentIndex(max(0, self.resolution.findData(default_res)))
-        self.resolution.setToolTip("Video resolution; 1080p costs about 3x more per second on xAI")
+        self.resolution.setToolTip(
+            "Video resolution. 1080p needs grok-imagine-video-1.5 (about $0.25/s against $0.14/s "
+            "at 720p); a key without 1.5 gets 720p clips instead."
+        )
         form.addRow("Resolution", self.resolution)
 
         backend_box = QVBoxLayout()
@@ -334,9 +338,10 @@ class NewProjectDialog(QDialog):
             self.cost_label.setText("Estimated cost: unavailable")
             self.cost_label.setToolTip(str(exc))
             return
-        self.cost_label.setText(f"Estimated cost: about ${usd:,.2f}")
+        source = price_source(self._settings)  # "live prices, fetched 10:42" | "built-in prices"
+        self.cost_label.setText(f"Estimated cost: about ${usd:,.2f} ({source})")
         self.cost_label.setToolTip(
-            "Before anything is paid. Retries and regenerations cost more; "
+            f"Before anything is paid, at {source}. Retries and regenerations cost more; "
             "set a budget cap in Settings."
         )
 

@@ -1,13 +1,15 @@
 """Settings: API key, models, thresholds, concurrency, budget, projects folder, theme.
 
 The API key is handed to ``storage.secrets.set_api_key`` (OS keyring) and never copied into the
-``Settings`` object, which is written to disk in plain text. The key test calls the network, so
-it runs on a ``Worker`` and reports inline.
+``Settings`` object, which is written to disk in plain text. Test key awaits
+``xai_sdk.AsyncClient`` calls on the qasync loop (``gui/async_calls.py``, no worker thread): it
+shows who the key belongs to and fills the model pickers with the key's own models and prices.
+Closing the dialog cancels a test still in flight.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from types import ModuleType
 from typing import Any
 
@@ -29,44 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...app import live_prices
+from ...backends.xai.models import AccountInfo, AccountModels, fetch_account
+from ..async_calls import CallGroup
 from ..thumbnails import SPACING_L, SPACING_M, SPACING_S
-from ..workers import Worker, start
 from .common import InlineMessage, heading, hint
+from .model_pickers import ModelPicker, image_choices, language_choices, video_choices
+from .settings_fields import INT_FIELDS, KEY_SOURCES, MODEL_FIELDS
 
-CheckKeyFn = Callable[[Any, str | None], tuple[bool, str]]
-KEY_SOURCES = {
-    "env": "A key is set by the XAI_API_KEY environment variable (it takes precedence).",
-    "keyring": "A key is saved in your system keyring.",
-    "session": "A key is kept for this session only (no system keyring available).",
-    "none": "No key yet: the offline demo is used. Paste your key from console.x.ai.",
-}
-INT_FIELDS = (
-    (
-        "max_character_attempts",
-        "Character attempts",
-        1,
-        10,
-        "Portraits tried per character before keeping the best",
-    ),
-    (
-        "max_keyframe_iterations",
-        "Keyframe fixes",
-        1,
-        10,
-        "Edit passes per keyframe below the threshold",
-    ),
-    ("max_video_corrections", "Video corrections", 0, 10, "Corrections per clip that drifts"),
-    ("max_rewords", "Moderation rewordings", 0, 10, "Rewordings tried when a prompt is blocked"),
-    ("character_concurrency", "Portraits at once", 1, 16, "Character sheets made in parallel"),
-    ("video_concurrency", "Videos at once", 1, 16, "Video jobs in flight at the same time"),
-    ("max_scenes", "Max scenes", 1, 50, "Longer plans are cut to this many scenes"),
-)
-MODEL_FIELDS = (
-    ("chat_model", "Chat (planning)"),
-    ("vision_model", "Vision (scoring)"),
-    ("image_model", "Images"),
-    ("video_model", "Videos"),
-)
+FetchAccountFn = Callable[[Any], Coroutine[Any, Any, AccountInfo]]
 
 
 def _secrets() -> ModuleType:
@@ -75,10 +48,10 @@ def _secrets() -> ModuleType:
     return secrets
 
 
-def _default_check_key(settings: Any, key: str | None) -> tuple[bool, str]:
-    from ...app.projects import check_key
+def _xai_config(settings: Any, key: str | None) -> Any:
+    from ...app.backends import xai_config
 
-    return check_key(settings, key)
+    return xai_config(settings, key)
 
 
 def _form() -> QFormLayout:
@@ -95,7 +68,7 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         key_store: Any = None,
-        check_key: CheckKeyFn | None = None,
+        fetch_account_fn: FetchAccountFn | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -103,8 +76,8 @@ class SettingsDialog(QDialog):
         self._original = settings
         self._result = settings
         self._keys = key_store if key_store is not None else _secrets()
-        self._check_key = check_key or _default_check_key
-        self._worker: Worker | None = None
+        self._fetch_account = fetch_account_fn or fetch_account
+        self._calls = CallGroup()
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(SPACING_L, SPACING_L, SPACING_L, SPACING_L)
@@ -134,7 +107,9 @@ class SettingsDialog(QDialog):
             )
         )
         self.test_button = QPushButton("Test key")
-        self.test_button.setToolTip("Ask xAI whether the key works (no paid call)")
+        self.test_button.setToolTip(
+            "Ask xAI who the key belongs to and which models it can use (no paid call)"
+        )
         self.test_button.clicked.connect(self.test_key)
         self.forget_button = QPushButton("Forget key")
         self.forget_button.clicked.connect(self.forget_key)
@@ -187,15 +162,20 @@ class SettingsDialog(QDialog):
         mbox = QVBoxLayout(models)
         mbox.setContentsMargins(SPACING_M, SPACING_M, SPACING_M, SPACING_M)
         mbox.addWidget(
-            hint("Model names sent to xAI. Keep the defaults unless xAI renames a model.")
+            hint(
+                "Model names sent to xAI. Test key lists the models your key can use, with "
+                "their current prices; video prices come from the built-in table."
+            )
         )
         mform = _form()
-        self.model_edits: dict[str, QLineEdit] = {}
+        self.model_edits: dict[str, ModelPicker] = {}
         for attr, label in MODEL_FIELDS:
-            edit = QLineEdit(str(getattr(settings, attr, "") or ""))
-            self.model_edits[attr] = edit
-            mform.addRow(label, edit)
+            picker = ModelPicker(str(getattr(settings, attr, "") or ""))
+            self.model_edits[attr] = picker
+            mform.addRow(label, picker)
         mbox.addLayout(mform)
+        self.prices_source = hint("Prices: built-in table (Test key fetches your key's prices).")
+        mbox.addWidget(self.prices_source)
         mbox.addStretch(1)
         self.tabs.addTab(models, "Models")
 
@@ -247,6 +227,8 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
         self._refresh_key_status()
+        live = live_prices.current()
+        self._show_models(live.models if live else None, live.label() if live else "")
 
     # -- key -------------------------------------------------------------------------------------
     def _refresh_key_status(self) -> None:
@@ -258,7 +240,8 @@ class SettingsDialog(QDialog):
         self.forget_button.setEnabled(source in ("keyring", "session"))
 
     def test_key(self) -> None:
-        if self._worker is not None:
+        """Ask xAI who the key belongs to and which models it may use (awaited, no worker)."""
+        if self._calls.pending():
             return
         key = self.key_edit.text().strip() or None
         try:
@@ -266,30 +249,54 @@ class SettingsDialog(QDialog):
         except ValueError as exc:
             self.error.show_error(str(exc))
             return
-        worker = Worker(self._check_key, candidate, key, inject=False)
-        worker.signals.result.connect(self._on_test_result)
-        worker.signals.error.connect(
-            lambda exc: self.key_message.show_error(f"The test failed: {exc}")
-        )
-        worker.signals.finished.connect(self._on_test_finished)
-        self._worker = worker
+        try:
+            config = _xai_config(candidate, key)
+        except Exception as exc:  # no key anywhere: say what to do
+            self.key_message.show_error(getattr(exc, "message", None) or str(exc))
+            return
         self.test_button.setEnabled(False)
         self.key_message.show_info("Testing the key…")
-        start(worker)
+        self._calls.start(
+            self._fetch_account(config),
+            lambda info: self._on_account(info, config),
+            self._on_test_error,
+        )
 
-    def _on_test_result(self, value: Any) -> None:
-        ok, message = value
-        if ok:
-            self.key_message.show_ok(message or "The key works.")
-        else:
-            self.key_message.show_error(message or "The key was refused.")
-
-    def _on_test_finished(self) -> None:
-        self._worker = None
+    def _on_account(self, info: AccountInfo, config: Any) -> None:
         self.test_button.setEnabled(True)
+        self.key_message.show_ok(info.summary())
+        live = live_prices.remember(info.models, config)
+        self._show_models(info.models, live.label())
+
+    def _on_test_error(self, exc: BaseException) -> None:
+        self.test_button.setEnabled(True)
+        text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        self.key_message.show_error(f"The test failed: {text}")
+
+    def _show_models(self, models: AccountModels | None, source: str) -> None:
+        """Fill the pickers with the key's own models (video: the built-in table's prices)."""
+        table = getattr(self._original, "prices", None)
+        per_second = dict(getattr(table, "video_per_second", {}) or {})
+        video = self.model_edits["video_model"]
+        video.set_choices(
+            video_choices(video.text(), per_second), "the built-in price table", listed=False
+        )
+        if models is None:
+            return
+        self.prices_source.setText(f"Prices: {source}; videos from the built-in table.")
+        self.model_edits["chat_model"].set_choices(language_choices(models), source)
+        self.model_edits["vision_model"].set_choices(
+            language_choices(models, vision_only=True), source
+        )
+        self.model_edits["image_model"].set_choices(image_choices(models), source)
 
     def is_testing(self) -> bool:
-        return self._worker is not None
+        return self._calls.pending()
+
+    def done(self, result: int) -> None:
+        """Closing (Save, Cancel, Esc, the window's X) cancels a key test still in flight."""
+        self._calls.cancel()
+        super().done(result)
 
     def forget_key(self) -> None:
         try:
