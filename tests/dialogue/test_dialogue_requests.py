@@ -158,3 +158,13 @@ def test_drop_voices_takes_the_wording_away_with_the_voices() -> None:
     drop_voices(request)
     assert request.prompt == "A slow push-in."
     assert request.reference_audios == () and request.hints == {"k": 1}
+
+
+def test_planner_prompt_asks_for_distinct_voices_and_speech_only_when_implied() -> None:
+    from grok_spicy_desktop.backends.prompts_xai import PLANNER_SYSTEM
+    from grok_spicy_desktop.domain.voices import VOICES
+
+    assert all(f"{v.voice_id} ({v.description})" in PLANNER_SYSTEM for v in VOICES)
+    assert "DIFFERENT voice" in PLANNER_SYSTEM
+    assert "only when the concept implies speech" in PLANNER_SYSTEM
+    assert "every `dialogue` empty" in PLANNER_SYSTEM
