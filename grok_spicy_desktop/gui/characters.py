@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.project import CharacterAsset, Project
-from ..domain.rules import PHOTO_FILTER
+from ..domain.rules import PHOTO_FILTER, PHOTO_TYPES_TEXT
 from ..domain.story import Character
 from .thumbnails import (
     SPACING_L,
@@ -59,7 +59,7 @@ EMPTY_TEXT = (
     "Create a project (Ctrl+N) or open one (Ctrl+O)."
 )
 DROP_HINT = "Drop photos here to use them as this character's reference"
-NO_FILES = "Drop image files from your computer (JPEG, PNG or WebP photos)."
+NO_FILES = f"Drop image files from your computer ({PHOTO_TYPES_TEXT} photos)."
 IMAGE_FILTER = PHOTO_FILTER
 
 
