@@ -16,10 +16,10 @@ from pathlib import Path
 from ..backends.base import BackendError, ErrorKind, ModerationError, VideoRequest, VideoStatus
 from ..domain.project import AssetStatus, CallRecord, Take, VideoAsset, best_of, utcnow
 from ..domain.story import Scene, StoryPlan
-from ..media.frames import extract_first_frame, extract_last_frame
 from ..media.probe import probe
-from ..storage.fsutil import atomic_copy, unique_path
+from ..storage.fsutil import unique_path
 from . import dialogue_prompt, file_ids, prompts
+from .clip_frames import clip_frames, keep_final_frames
 from .context import RunContext
 from .events import VideoStarted
 from .image_loop import score_image
@@ -217,23 +217,6 @@ def _poll(ctx: RunContext, asset: VideoAsset, request_id: str, label: str) -> Vi
         ctx.sleep(interval)
 
 
-def _frames(ctx: RunContext, scene_id: int, rel: str, tag: str) -> tuple[Path, Path]:
-    folder = Path(ctx.handle.asset_dir("frames"))
-    clip = ctx.path(rel)
-    first = folder / f"scene_{scene_id}_{tag}_first.jpg"
-    last = folder / f"scene_{scene_id}_{tag}_last.jpg"
-    made_at = clip.stat().st_mtime_ns
-
-    def fresh(frame: Path) -> bool:  # extracted from this very clip already (resume, final copy)
-        return frame.is_file() and frame.stat().st_size > 0 and frame.stat().st_mtime_ns >= made_at
-
-    if not fresh(first):
-        extract_first_frame(clip, first)
-    if not fresh(last):
-        extract_last_frame(clip, last)
-    return first, last
-
-
 def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset) -> None:
     kf = ctx.project.keyframe(scene.scene_id)
     if asset.selected is not None and asset.status == AssetStatus.DONE and asset.locked:
@@ -291,7 +274,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             )
 
         (rel, cost, fp), used = ctx.with_moderation(prompt_text, go)
-        _first, last = _frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}")
+        _first, last = clip_frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}")
         score, score_cost = score_image(
             ctx,
             instructions,
@@ -391,12 +374,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             asset.correction_passes = corrections
             info = probe(ctx.path(final.path))
             asset.duration = round(info.duration, 3)
-            folder = Path(ctx.handle.asset_dir("frames"))
-            first, last = _frames(ctx, scene.scene_id, final.path, f"t{made.index(final) + 1}")
-            atomic_copy(first, folder / f"scene_{scene.scene_id}_first.jpg")
-            atomic_copy(last, folder / f"scene_{scene.scene_id}_last.jpg")
-            asset.first_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_first.jpg")
-            asset.last_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_last.jpg")
+            keep_final_frames(ctx, asset, final.path, f"t{made.index(final) + 1}")
     file_ids.harvest(ctx)  # ids of the sheets/keyframes this clip sent, kept with their takes
     ctx.save()
     _notify(ctx, asset)

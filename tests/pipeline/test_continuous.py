@@ -321,3 +321,54 @@ def test_project_made_before_15_resumes_without_paying_again(tmp_path: Path) -> 
         assert again.status == "complete", again.message
         assert dict(server.paid_calls) == paid  # nothing paid twice
         assert handle.project.options.video_model == "grok-imagine-video"
+
+
+def test_moderated_pinned_request_is_reworded_and_keeps_its_pins(tmp_path: Path) -> None:
+    store = ProjectStore(tmp_path / "projects")
+    with XaiTestServer(api_key="k") as server:
+        handle = store.create("A harbour story", options=RunOptions(backend="offline"))
+        plan = continuous_plan()
+        plan.scenes[0].prompt_summary = "FORBIDDEN sprint along the quay"
+        handle.project.plan = plan
+        handle.project.plan_approved = True
+        handle.save()
+        backend = XaiBackend(server.backend_config())
+        try:
+            outcome = run_pipeline(
+                RunContext(handle, backend, RunConfig(poll_interval_s=0.01), null_observer)
+            )
+        finally:
+            backend.close()
+        assert outcome.status == "complete", outcome.message
+        first = [c.request for c in server.calls_to("video") if "sprint" in c.request.prompt]
+        assert [("FORBIDDEN" in r.prompt) for r in first] == [True, False]
+        assert all(r.HasField("last_frame") and r.reference_images for r in first)
+        assert first[0].last_frame.file_id == first[1].last_frame.file_id
+
+
+def test_clip_launcher_starts_each_clip_when_its_pinned_keyframes_are_final() -> None:
+    from grok_spicy_desktop.pipeline.shots import ClipLauncher
+
+    plan = continuous_plan()  # 1 -> 2 continuous, 2 | 3 cut, 3 -> 4 continuous, 4 last
+    started: list[int] = []
+    launcher = ClipLauncher(plan, started.append)
+    launcher.keyframe_final(1)
+    assert started == []  # clip 1 also pins keyframe 2
+    launcher.keyframe_final(2)
+    assert started == [1, 2]
+    launcher.keyframe_final(4)  # out of order (parallel keyframes): 4 can start, 3 waits for 3
+    assert started == [1, 2, 4]
+    launcher.keyframe_final(3)
+    assert started == [1, 2, 4, 3]
+    launcher.flush()
+    assert started == [1, 2, 4, 3]  # nothing twice
+
+
+def test_clip_launcher_flush_starts_clips_whose_next_keyframe_never_came() -> None:
+    from grok_spicy_desktop.pipeline.shots import ClipLauncher
+
+    started: list[int] = []
+    launcher = ClipLauncher(continuous_plan(), started.append)
+    launcher.keyframe_final(1)
+    launcher.flush()  # keyframe 2 failed: clip 1 is still made (joined with a cut)
+    assert sorted(started) == [1, 2, 3, 4]
