@@ -18,10 +18,9 @@ from ..domain.project import AssetStatus, CallRecord, Take, VideoAsset, best_of,
 from ..domain.story import Scene, StoryPlan
 from ..media.probe import probe
 from ..storage.fsutil import unique_path
-from . import file_ids, prompts
+from . import dialogue_prompt, file_ids, prompts
 from .clip_frames import clip_frames, keep_final_frames
 from .context import RunContext
-from .dialogue_prompt import ClipDialogue, clip_dialogue_for, fingerprint_params, with_dialogue
 from .events import VideoStarted
 from .image_loop import score_image
 from .keyframes import scene_sheets
@@ -64,16 +63,7 @@ def video_call(
         prompt = shot.prompt(prompt)
     resolution = shot.resolution if shot is not None else ctx.config.resolution
     pinned = shot is not None and image is not None and shot.pinned
-
-    def dialogue(model: str | None) -> ClipDialogue:
-        return clip_dialogue_for(
-            plan, scene, model=model, silent=ctx.project.options.silent_clips, edit=image is None
-        )
-
-    if ctx.backend.is_offline:
-        talk = dialogue(ctx.model_names["video"])
-    else:
-        talk = dialogue(shot.model if shot is not None else video_model(ctx))
+    talk = dialogue_prompt.for_clip(ctx, plan, scene, shot.model if shot else None, image is None)
 
     def key() -> str:
         on = shot is not None and image is not None and shot.pinned
@@ -86,7 +76,7 @@ def video_call(
             aspect=plan.aspect_ratio if image else None,
             resolution=(shot.resolution if shot else resolution) if image else None,
             **(shot.fingerprint_params() if on and shot is not None else {}),
-            **fingerprint_params(talk),
+            **dialogue_prompt.fingerprint_params(talk),
         )
 
     fp = key()
@@ -119,8 +109,6 @@ def video_call(
     else:
         ctx.check()
         ctx.check_budget(estimate, label)
-        if talk.notice:
-            ctx.note(talk.notice, logging.WARNING)
         req = VideoRequest(
             prompt=prompt,
             image=image,
@@ -138,17 +126,11 @@ def video_call(
             },
             model=None if ctx.backend.is_offline else (shot.model if shot else video_model(ctx)),
         )
-        req = with_dialogue(req, talk)
         if pinned and shot is not None:
             req.last_frame, req.keyframes = shot.last, shot.mids
             req.reference_images = tuple(shot.references)
-        job = start_with_fallback(ctx, req, shot if pinned else None)
-        if talk.reference_audios and not req.reference_audios:  # fell back: a model without voices
-            talk = dialogue(req.model)
-            fp = key()
-            if talk.notice:
-                ctx.note(talk.notice, logging.WARNING)
-        elif pinned and shot is not None and not shot.pinned:
+        job = start_with_fallback(ctx, dialogue_prompt.fill(req, talk), shot if pinned else None)
+        if dialogue_prompt.after_start(ctx, req, talk) or (pinned and shot and not shot.pinned):
             fp = key()  # fell back to plain image-to-video: record the job under its real key
         request_id = job.request_id
         ctx.record_pending(fp, label, request_id)

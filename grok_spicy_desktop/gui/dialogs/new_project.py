@@ -151,6 +151,9 @@ class NewProjectDialog(QDialog):
         self.review = QCheckBox("Let me review and edit the plan before images are made")
         self.review.setChecked(True)
         form.addRow("", self.review)
+        self.silent = QCheckBox("Silent clips (no generated sound; the same price)")
+        self.silent.setToolTip("Clips are made without audio: add music when you export.")
+        form.addRow("", self.silent)
         outer.addLayout(form)
 
         refs_head = QHBoxLayout()
@@ -320,6 +323,7 @@ class NewProjectDialog(QDialog):
             backend=self.resolved_backend(),  # type: ignore[arg-type]
             pause_after_plan=self.review.isChecked(),
             keyframe_mode=self.keyframes.currentData(),
+            silent_clips=self.silent.isChecked(),
         )
 
     def _schedule_estimate(self, *_: object) -> None:
