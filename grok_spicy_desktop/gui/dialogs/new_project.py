@@ -123,8 +123,7 @@ class NewProjectDialog(QDialog):
         )
         form.addRow("Resolution", self.resolution)
         self.keyframes = QComboBox()  # issue 18: plates (parallel keyframes) or the chain
-        for mode in KEYFRAME_MODES:
-            self.keyframes.addItem(KEYFRAME_MODE_LABELS[mode], mode)
+        self.keyframes.addItems([KEYFRAME_MODE_LABELS[mode] for mode in KEYFRAME_MODES])
         form.addRow("Keyframes", self.keyframes)
 
         backend_box = QVBoxLayout()
@@ -322,7 +321,7 @@ class NewProjectDialog(QDialog):
             resolution=self.resolution.currentData(),
             backend=self.resolved_backend(),  # type: ignore[arg-type]
             pause_after_plan=self.review.isChecked(),
-            keyframe_mode=self.keyframes.currentData(),
+            keyframe_mode=KEYFRAME_MODES[max(0, self.keyframes.currentIndex())],  # type: ignore[arg-type]
             silent_clips=self.silent.isChecked(),
         )
 
