@@ -1,4 +1,4 @@
-"""The command line: ``grok-spicy`` opens the app; ``run``/``resume``/``check-key`` work headless.
+"""The command line: ``grok-spicy`` opens the app; ``run``/``resume``/``plan``/``check-key`` work headless.
 
 Exit codes are a contract: 0 complete, 2 usage or bad input, 3 complete with gaps, 4 failed,
 130 cancelled. A successful run prints the final video's absolute path on stdout; everything
@@ -18,15 +18,17 @@ from pathlib import Path
 
 from . import __version__
 from .cli_export import add_export_parser, cmd_export
+from .cli_plan import add_plan_parser, cmd_plan
+from .domain.project import RunStatus
 from .domain.rules import MAX_REFERENCES
 
 EXIT_OK, EXIT_USAGE, EXIT_GAPS, EXIT_FAILED, EXIT_CANCELLED = 0, 2, 3, 4, 130
 OUTCOME_EXIT = {
-    "complete": EXIT_OK,
-    "complete_with_gaps": EXIT_GAPS,
-    "failed": EXIT_FAILED,
-    "cancelled": EXIT_CANCELLED,
-    "paused": EXIT_OK,
+    RunStatus.COMPLETE: EXIT_OK,
+    RunStatus.COMPLETE_WITH_GAPS: EXIT_GAPS,
+    RunStatus.FAILED: EXIT_FAILED,
+    RunStatus.CANCELLED: EXIT_CANCELLED,
+    RunStatus.PAUSED: EXIT_OK,
 }
 SAMPLE_CONCEPT = (
     "A shy robot gardener named Pip and a curious fox named Juniper discover a glowing seed "
@@ -93,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--aspect-ratio", metavar="W:H", help="16:9, 9:16, 1:1, 4:3, 3:4, 3:2 or 2:3")
     run.add_argument("--style", help="visual style hint")
     run.add_argument("-v", "--verbose", action="store_true", help="debug output on the console")
+
+    add_plan_parser(sub)
 
     resume = sub.add_parser(
         "resume", help="continue a project where it stopped (nothing paid twice)"
@@ -173,9 +177,9 @@ def _run_session(session, cancel: threading.Event) -> int:  # type: ignore[no-un
     with TerminalObserver(session.project.name, sys.stderr) as observer:
         outcome = session.run(observer, cancel, stop_after_plan=False)
     code = OUTCOME_EXIT.get(outcome.status, EXIT_FAILED)
-    if outcome.status in ("complete", "complete_with_gaps") and outcome.final_video:
+    if outcome.status.finished and outcome.final_video:
         final = session.path / outcome.final_video
-        if outcome.status == "complete_with_gaps":
+        if outcome.status == RunStatus.COMPLETE_WITH_GAPS:
             print(f"Completed with gaps: {outcome.message}", file=sys.stderr)
         print(f"Project: {session.path}", file=sys.stderr)
         print(str(final.resolve()))
@@ -340,11 +344,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "resume":
             return cmd_resume(args)
+        if args.command == "plan":
+            return cmd_plan(args, parse_refs)
         if args.command == "check-key":
             return cmd_check_key()
         if args.command == "export":
             outcome = cmd_export(args, _install_sigint)
-            return EXIT_USAGE if outcome == "bad_input" else OUTCOME_EXIT[outcome]
+            return EXIT_USAGE if outcome == "bad_input" else OUTCOME_EXIT[RunStatus(outcome)]
         if args.command == "launch":
             if has_display():
                 from .gui.app import run_gui

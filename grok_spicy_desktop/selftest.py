@@ -255,7 +255,7 @@ def check_keyring() -> str:
 def check_offline_pipeline(folder: Path) -> str:
     """A two-scene offline run through the app layer; the final video is probed."""
     from .app.projects import new_session
-    from .domain.project import RunOptions
+    from .domain.project import RunOptions, RunStatus
     from .media.probe import probe
     from .pipeline.observer import null_observer
     from .storage.settings import load_settings
@@ -269,7 +269,7 @@ def check_offline_pipeline(folder: Path) -> str:
     )
     try:
         outcome = session.run(null_observer, threading.Event(), stop_after_plan=False)
-        if outcome.status != "complete" or not outcome.final_video:
+        if outcome.status != RunStatus.COMPLETE or not outcome.final_video:
             raise CheckFailed(f"run ended '{outcome.status}': {outcome.message}")
         plan = session.project.plan
         if plan is None:

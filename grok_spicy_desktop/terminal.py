@@ -8,6 +8,7 @@ from typing import IO, Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from .domain.project import RunStatus
 from .pipeline.events import (
     AssetChanged,
     CostChanged,
@@ -91,7 +92,7 @@ class TerminalObserver:
             case RunError(kind, message):
                 self._say(f"Error ({kind}): {message}", "red")
             case RunFinished(outcome):
-                style = {"complete": "green", "complete_with_gaps": "yellow"}.get(
+                style = {RunStatus.COMPLETE: "green", RunStatus.COMPLETE_WITH_GAPS: "yellow"}.get(
                     outcome.status, "red"
                 )
                 self._say(f"Run {outcome.status.replace('_', ' ')} — spent {self.cost}", style)

@@ -106,6 +106,7 @@ class ChatResult(Generic[T]):
     value: T
     cost_usd: float | None = None
     model: str | None = None
+    notices: tuple[str, ...] = ()  # what the model could not honour, for the user (may be empty)
 
 
 @dataclass

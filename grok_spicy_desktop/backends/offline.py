@@ -9,14 +9,21 @@ Hints the renderer reads from ``ImageRequest.hints`` (all optional; the xAI back
   label prefix (``"character:Mara"``, ``"keyframe:2"``, ``"fix:..."``), else from the references
   (none -> character, one with no aspect ratio -> fix, otherwise keyframe).
 * character: ``name``, ``description`` (the frozen visual description; ``character`` is accepted
-  as an alias), ``role``. References, if any, are the user's photos: the portrait is stylized
-  from the first one.
+  as an alias), ``role``. The kind named in the description (a fox, a robot, a submarine...)
+  picks the drawing (``offline_art``). References, if any, are the user's photos: a person's
+  portrait takes its colours and face from the first one.
 * keyframe: ``characters`` (names in the same order as the first references; further references,
   such as the previous keyframe, are not composited), ``title``, ``setting``, ``mood``,
   ``palette``; or ``scene``: a dict with those keys, or a setting string.
+* ``take`` (any image or video): 0 for the first take, 1, 2... after "Regenerate": the pose,
+  framing and camera move change, the character does not.
 
-``ScoreRequest.hints``: ``characters`` (names of images 2+, in order) or ``name`` (the subject of
-a description-only check). ``VideoRequest.hints`` are not needed.
+Drawings carry their parts and silhouette in a PNG text chunk, which keyframes cut by and the
+structural check reads. ``ScoreRequest.hints``: ``characters`` (names of images 2+, in order)
+or ``name`` (the subject of a description-only check).
+
+The planner (``offline_story``) reads the concept's characters, places, time and verbs from a
+curated vocabulary in ``resources/offline/``; what it could not honour comes back as notices.
 
 Moderation is simulated: a prompt containing ``#blocked`` is refused until ``reword`` removes it;
 ``#alwaysblocked`` is never removed.
@@ -24,72 +31,39 @@ Moderation is simulated: a prompt containing ``#blocked`` is refused until ``rew
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import os
-import shutil
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from ..domain.story import (
-    Character,
-    CharacterRefMapping,
-    ConsistencyScore,
-    StoryPlan,
-    nearest_aspect_ratio,
-)
-from ..media.ffmpeg import FFmpegCancelled, FFmpegError, run_ffmpeg
+from ..domain.story import Character, CharacterRefMapping, ConsistencyScore, StoryPlan
 from .base import (
     BackendError,
     ChatResult,
     ErrorKind,
     ImageRequest,
     ImageResult,
-    ModerationError,
     PlanRequest,
     ScoreRequest,
-    VideoJob,
-    VideoRequest,
-    VideoStatus,
 )
-from .offline_draw import (
-    FigureColours,
-    compose_keyframe,
-    cutout,
-    draw_character,
-    draw_setting,
-    fix_image,
-    image_size,
-    load_rgb,
-    photo_colours,
-    to_png,
-)
+from .offline_art.compose import compose_keyframe, figure_from_sheet
+from .offline_art.sheet import draw_sheet
+from .offline_draw import draw_setting, fix_image, image_size, load_rgb, read_meta, to_png
+from .offline_jobs import OfflineVideos, RenderJob, file_digest, moderated, take_of
 from .offline_planner import (
     OFFLINE_ALWAYS_BLOCK_TRIGGER,
     OFFLINE_BLOCK_TRIGGER,
     PLANNER_MODEL,
     is_blocked,
     map_labels,
-    plan_from_concept,
-    settings_in,
     soften,
+    story_plan,
 )
 from .offline_score import score_images
-from .offline_traits import parse_look, stable_hash
-from .offline_video import (
-    edit_clip_args,
-    frame_size,
-    pinned_inputs,
-    pinned_paths,
-    still_to_clip_args,
-)
-from .offline_voice import voice_params, voiced_lines, write_scene_voices
+from .offline_traits import stable_hash
 
 __all__ = [
     "OFFLINE_ALWAYS_BLOCK_TRIGGER",
@@ -106,26 +80,8 @@ READY_TEXT = "Offline backend ready (no network, no key needed)"
 DEFAULT_VIDEO_SECONDS = 6
 
 
-def _moderated(what: str) -> ModerationError:
-    return ModerationError(
-        f"The offline demo blocked this {what} (its prompt contains a moderation test trigger).",
-        cost_usd=0.0,
-    )
-
-
-def _file_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    except OSError as exc:
-        raise BackendError(
-            ErrorKind.INVALID_REQUEST,
-            f"Input file not found or unreadable: {path}. Regenerate or remove it.",
-            detail=str(exc),
-        ) from exc
-
-
 def _open_image(path: Path) -> Image.Image:
-    _file_digest(path)  # clear message for a missing file
+    file_digest(path)  # clear message for a missing file
     try:
         return load_rgb(path)
     except (UnidentifiedImageError, OSError) as exc:
@@ -144,18 +100,7 @@ def _hint_str(hints: dict[str, Any], *keys: str) -> str:
     return ""
 
 
-@dataclass
-class _Job:
-    request_id: str
-    params: dict[str, Any]
-    cancel: threading.Event = field(default_factory=threading.Event)
-    state: str = "pending"
-    progress: float = 0.0
-    error: BackendError | None = None
-    thread: threading.Thread | None = None
-
-
-class OfflineBackend:
+class OfflineBackend(OfflineVideos):
     """Local, free, deterministic stand-in for xAI (see the module docstring for the hints).
 
     ``work_dir`` holds rendered clips and each video request's parameters, so a new instance can
@@ -173,14 +118,19 @@ class OfflineBackend:
             work_dir = platformdirs.user_cache_path("grok-spicy-desktop") / "offline-videos"
         self.work_dir = Path(work_dir)
         self.speed = max(1.0, float(speed or 1.0))
-        self._jobs: dict[str, _Job] = {}
+        self._jobs: dict[str, RenderJob] = {}
         self._lock = threading.Lock()
         self._closed = False
 
     # -- chat ---------------------------------------------------------------------------------
 
     def plan_story(self, request: PlanRequest) -> ChatResult[StoryPlan]:
-        return ChatResult(plan_from_concept(request), cost_usd=0.0, model=PLANNER_MODEL)
+        outcome = story_plan(request)
+        for notice in outcome.notices:
+            log.warning("offline planner: %s", notice)
+        return ChatResult(
+            outcome.plan, cost_usd=0.0, model=PLANNER_MODEL, notices=tuple(outcome.notices)
+        )
 
     def map_references(
         self, labels: Sequence[str], characters: Sequence[Character]
@@ -194,16 +144,17 @@ class OfflineBackend:
 
     def generate_image(self, request: ImageRequest) -> ImageResult:
         if is_blocked(request.prompt):
-            raise _moderated("image")
+            raise moderated("image")
         refs = [Path(p) for p in request.references]
         kind = self._image_kind(request, refs)
         if kind == "fix":
-            img = fix_image(_open_image(refs[0]), request.prompt)
+            source = _open_image(refs[0])
+            data = to_png(fix_image(source, request.prompt), read_meta(source))
         elif kind == "keyframe":
-            img = self._keyframe(request, refs)
+            data = self._keyframe(request, refs)
         else:
-            img = self._character(request, refs)
-        return ImageResult(to_png(img), "image/png", cost_usd=0.0, model=IMAGE_MODEL)
+            data = self._character(request, refs)
+        return ImageResult(data, "image/png", cost_usd=0.0, model=IMAGE_MODEL)
 
     @staticmethod
     def _image_kind(request: ImageRequest, refs: list[Path]) -> str:
@@ -218,21 +169,23 @@ class OfflineBackend:
         return "fix" if len(refs) == 1 and request.aspect_ratio is None else "keyframe"
 
     @staticmethod
-    def _character(request: ImageRequest, refs: list[Path]) -> Image.Image:
+    def _character(request: ImageRequest, refs: list[Path]) -> bytes:
         hints = request.hints
         label_name = request.label.split(":", 1)[1].strip() if ":" in request.label else ""
         name = _hint_str(hints, "name") or label_name or "Character"
         description = _hint_str(hints, "description", "character") or request.prompt
-        look = parse_look(description, name)
-        size = image_size(request.aspect_ratio)
-        caption = _hint_str(hints, "role")
-        if refs:
-            photo = _open_image(refs[0])
-            colours = photo_colours(photo, FigureColours.of(look))
-            return draw_character(look, name, caption, size, colours=colours, photo=photo)
-        return draw_character(look, name, caption, size)
+        photo = _open_image(refs[0]) if refs else None
+        img, meta = draw_sheet(
+            description,
+            name,
+            _hint_str(hints, "role"),
+            image_size(request.aspect_ratio),
+            photo=photo,
+            take=take_of(hints),
+        )
+        return to_png(img, meta)
 
-    def _keyframe(self, request: ImageRequest, refs: list[Path]) -> Image.Image:
+    def _keyframe(self, request: ImageRequest, refs: list[Path]) -> bytes:
         hints = dict(request.hints)
         scene = hints.get("scene")
         if isinstance(scene, dict):
@@ -240,18 +193,23 @@ class OfflineBackend:
         elif isinstance(scene, str):
             hints.setdefault("setting", scene)
         names = hints.get("characters")
-        count = len(names) if isinstance(names, list | tuple) else len(refs)
+        name_list = [str(n) for n in names] if isinstance(names, list | tuple) else []
+        count = len(name_list) if name_list else len(refs)
         char_refs = refs[: min(3, count)]
-        setting = _hint_str(hints, "setting")
-        key = settings_in(f"{setting} {request.prompt}")[0].key
+        take = take_of(hints)
+        text = f"{_hint_str(hints, 'mood')} {request.prompt}"
         title = _hint_str(hints, "title") or self._title_from_prompt(request.prompt, request.label)
-        seed = stable_hash(request.prompt, *(_file_digest(p) for p in refs))
+        seed = stable_hash(request.prompt, take, *(file_digest(p) for p in refs))
         size = image_size(request.aspect_ratio)
         background = draw_setting(
-            key, size, _hint_str(hints, "palette"), _hint_str(hints, "mood"), seed
+            text, size, _hint_str(hints, "palette"), seed, place=_hint_str(hints, "setting")
         )
-        cuts = [cutout(_open_image(p)) for p in char_refs]
-        return compose_keyframe(background, [c[0] for c in cuts], [c[1] for c in cuts], title)
+        figures = [
+            figure_from_sheet(name_list[i] if i < len(name_list) else f"ref{i + 1}", _open_image(p))
+            for i, p in enumerate(char_refs)
+        ]
+        img, meta = compose_keyframe(background, figures, title, take=take, seed=seed)
+        return to_png(img, meta)
 
     @staticmethod
     def _title_from_prompt(prompt: str, label: str) -> str:
@@ -269,7 +227,7 @@ class OfflineBackend:
         hints = request.hints
         images = [Path(p) for p in request.images]
         for path in images:
-            _file_digest(path)
+            file_digest(path)
         names = hints.get("characters")
         name_list = [str(n) for n in names] if isinstance(names, list | tuple) else []
         label_name = request.label.split(":", 1)[1].strip() if ":" in request.label else ""
@@ -286,225 +244,9 @@ class OfflineBackend:
             ) from exc
         return ChatResult(result, cost_usd=0.0, model=VISION_MODEL)
 
-    # -- videos -------------------------------------------------------------------------------
-
-    def start_video(self, request: VideoRequest) -> VideoJob:
-        if self._closed:
-            raise BackendError(ErrorKind.INVALID_REQUEST, "The offline backend was closed.")
-        image = Path(request.image) if request.image else None
-        video = Path(request.video) if request.video else None
-        digest_in = _file_digest(video) if video else (_file_digest(image) if image else "")
-        params: dict[str, Any] = {
-            "prompt": request.prompt,
-            "duration": request.duration,
-            "aspect_ratio": request.aspect_ratio,
-            "resolution": request.resolution,
-            "mode": "edit" if video else ("image" if image else "text"),
-            "input_digest": digest_in,
-            "speed": self.speed,
-            **voice_params(request),
-        }
-        pinned = pinned_inputs(request)  # pinned last/mid frames (1.5 semantics), if any
-        if pinned:
-            params["pinned"] = [[t, _file_digest(path)] for t, path in pinned]
-        if image and not request.aspect_ratio:
-            with Image.open(image) as im:
-                params["aspect_ratio"] = nearest_aspect_ratio(f"{im.width}:{im.height}")
-        request_id = (
-            "offline-"
-            + hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:24]
-        )
-        self.work_dir.mkdir(parents=True, exist_ok=True)
-        source = video or image
-        if source is not None:
-            kept = self._input_path(request_id, params["mode"])
-            if not kept.exists():
-                self._atomic_copy(source, kept)
-        for index, (_t, path) in enumerate(pinned):
-            kept_pin = self.work_dir / f"{request_id}.pin{index}.img"
-            if not kept_pin.exists():
-                self._atomic_copy(path, kept_pin)
-        meta = self.work_dir / f"{request_id}.json"
-        if not meta.exists():
-            tmp = meta.with_suffix(".json.part")
-            tmp.write_text(json.dumps(params, indent=2, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, meta)
-        self._launch(request_id, params)
-        return VideoJob(request_id=request_id, model=VIDEO_MODEL)
-
-    def poll_video(self, request_id: str) -> VideoStatus:
-        with self._lock:
-            job = self._jobs.get(request_id)
-        if job is None:
-            meta = self.work_dir / f"{request_id}.json"
-            try:
-                params = json.loads(meta.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                error = BackendError(
-                    ErrorKind.EXPIRED,
-                    f"The offline video request {request_id} is unknown (its files are gone).",
-                )
-                return VideoStatus(state="expired", error=error, cost_usd=0.0, model=VIDEO_MODEL)
-            job = self._launch(request_id, params)
-        return self._status(job)
-
-    def download_video(self, request_id: str, status: VideoStatus, dest: Path) -> Path:
-        source = self._output_path(request_id)
-        if not source.exists():
-            raise BackendError(
-                ErrorKind.NOT_FOUND,
-                f"The offline clip {request_id} is not rendered yet: poll until it is done.",
-            )
-        dest = Path(dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        self._atomic_copy(source, dest)
-        return dest
-
-    def cancel_video(self, request_id: str) -> None:
-        with self._lock:
-            job = self._jobs.get(request_id)
-        if job is not None:
-            job.cancel.set()
-            if job.thread is not None:
-                job.thread.join(timeout=10)
-
     def check(self) -> str:
         return READY_TEXT
 
     def close(self) -> None:
         self._closed = True
-        with self._lock:
-            jobs = list(self._jobs.values())
-        for job in jobs:
-            job.cancel.set()
-        for job in jobs:
-            if job.thread is not None:
-                job.thread.join(timeout=10)
-
-    # -- video internals ----------------------------------------------------------------------
-
-    def _output_path(self, request_id: str) -> Path:
-        return self.work_dir / f"{request_id}.mp4"
-
-    def _input_path(self, request_id: str, mode: str) -> Path:
-        return self.work_dir / f"{request_id}.input{'.mp4' if mode == 'edit' else '.img'}"
-
-    @staticmethod
-    def _atomic_copy(source: Path, dest: Path) -> None:
-        tmp = dest.with_name(dest.name + ".part")
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, dest)
-
-    def _launch(self, request_id: str, params: dict[str, Any]) -> _Job:
-        """Register the job and start rendering unless the clip exists or is moderated."""
-        with self._lock:
-            existing = self._jobs.get(request_id)
-            if existing is not None and existing.state != "failed":
-                return existing
-            job = _Job(request_id, params)
-            self._jobs[request_id] = job
-            if is_blocked(str(params.get("prompt", ""))):
-                job.state, job.error = "failed", _moderated("video")
-            elif self._output_path(request_id).exists():
-                job.state, job.progress = "done", 1.0
-            else:
-                job.thread = threading.Thread(
-                    target=self._render,
-                    args=(job,),
-                    name=f"offline-video-{request_id[-6:]}",
-                    daemon=True,
-                )
-                job.thread.start()
-        return job
-
-    def _seconds(self, params: dict[str, Any]) -> float:
-        value = params.get("duration") or DEFAULT_VIDEO_SECONDS
-        return float(max(1, min(15, int(value))))
-
-    def _render(self, job: _Job) -> None:
-        params = job.params
-        out = self._output_path(job.request_id)
-        part = out.with_name(out.name + ".part")
-        mode = params.get("mode", "image")
-        prompt = str(params.get("prompt", ""))
-
-        def progress(value: float) -> None:
-            job.progress = min(0.99, max(job.progress, value))
-
-        try:
-            source = self._input_path(job.request_id, mode)
-            if mode == "edit":
-                seconds = float(params["duration"]) if params.get("duration") else None
-                args = edit_clip_args(source, part, prompt, seconds)
-                hint = seconds or 8.0
-            else:
-                seconds = self._seconds(params)
-                speed = float(params.get("speed") or self.speed)
-                size = frame_size(params.get("aspect_ratio"), params.get("resolution"), speed)
-                if mode == "text" or not source.exists():
-                    if mode != "text":
-                        raise BackendError(
-                            ErrorKind.EXPIRED,
-                            "The keyframe of this offline clip is gone: regenerate the scene.",
-                        )
-                    source = self.work_dir / f"{job.request_id}.input.img"
-                    key = settings_in(prompt)[0].key
-                    still = draw_setting(
-                        key, image_size(params.get("aspect_ratio")), "", prompt, stable_hash(prompt)
-                    )
-                    source.write_bytes(to_png(still))
-                last, pins = pinned_paths(self.work_dir, job.request_id, params, seconds)
-                voices = write_scene_voices(
-                    voiced_lines(params), seconds, self.work_dir / f"{job.request_id}.voices.wav"
-                )
-                args = still_to_clip_args(
-                    source,
-                    part,
-                    prompt,
-                    seconds,
-                    size,
-                    last=last,
-                    pins=pins,
-                    voices=voices,
-                    audio=params.get("audio", True),
-                )
-                hint = seconds
-            run_ffmpeg(args, timeout=300, cancel=job.cancel, progress=progress, duration_hint=hint)
-            os.replace(part, out)
-            job.progress, job.state = 1.0, "done"
-        except FFmpegCancelled:
-            job.state = "failed"
-            job.error = BackendError(ErrorKind.INVALID_REQUEST, "The offline render was cancelled.")
-        except BackendError as exc:
-            job.state, job.error = "failed", exc
-        except FFmpegError as exc:
-            log.warning("offline render %s failed: %s", job.request_id, exc)
-            job.state = "failed"
-            job.error = BackendError(
-                ErrorKind.SERVER, f"The offline render failed: {exc}", detail=exc.stderr_tail
-            )
-        finally:
-            if part.exists() and job.state != "done":
-                part.unlink(missing_ok=True)
-
-    def _status(self, job: _Job) -> VideoStatus:
-        if job.state == "done":
-            out = self._output_path(job.request_id)
-            seconds = job.params.get("duration")
-            return VideoStatus(
-                state="done",
-                progress=1.0,
-                url=out.as_uri(),
-                duration=float(seconds) if seconds else None,
-                cost_usd=0.0,
-                model=VIDEO_MODEL,
-            )
-        if job.state == "failed":
-            return VideoStatus(
-                state="failed",
-                progress=job.progress,
-                error=job.error,
-                cost_usd=0.0,
-                model=VIDEO_MODEL,
-            )
-        return VideoStatus(state="pending", progress=job.progress, cost_usd=0.0, model=VIDEO_MODEL)
+        self.stop_videos()

@@ -56,6 +56,10 @@ COLOURS: dict[str, RGB] = {
     "gold": (212, 175, 55),
     "silver": (190, 190, 200),
     "copper": (184, 115, 51),
+    "russet": (200, 95, 35),
+    "slate grey": (100, 110, 125),
+    "moss green": (95, 125, 60),
+    "sand gold": (215, 180, 110),
     # generic fallbacks a human might write
     "red": (200, 40, 40),
     "orange": (240, 140, 40),
@@ -122,6 +126,15 @@ BUILDS = ("slim", "athletic", "average", "stocky", "tall and lanky")
 TOPS = ("jacket", "hoodie", "tunic", "coat", "sweater", "vest")
 BOTTOMS = ("trousers", "jeans", "skirt", "shorts", "cargo pants")
 SHOES = ("boots", "sneakers", "sandals", "loafers")
+RANDOM_ACCESSORIES = (
+    "round glasses",
+    "scarf",
+    "wide-brimmed hat",
+    "backpack",
+    "pendant necklace",
+    "headband",
+)
+"""What an ordinary person may wear; kinds add their own (a knight's sword, an astronaut's helmet)."""
 ACCESSORIES = (
     "round glasses",
     "scarf",
@@ -133,6 +146,23 @@ ACCESSORIES = (
     "space helmet",
     "eyepatch",
     "sword",
+    "crown",
+    "pointed hat",
+    "chef hat",
+    "captain hat",
+    "sailor cap",
+    "cowboy hat",
+    "santa hat",
+    "beret",
+    "helmet",
+    "goggles",
+    "mask",
+    "lantern",
+    "staff",
+    "guitar",
+    "wrench",
+    "hammer",
+    "red nose",
 )
 AGES = ("teenage", "young adult", "thirty-something", "middle-aged", "elderly")
 FACES = ("heart-shaped", "oval", "square", "round", "long")
@@ -181,10 +211,10 @@ def seeded_look(seed: object, avoid: Sequence[Look] = ()) -> Look:
     cloth = [c for c in CLOTHING_COLOURS if c not in used_cloth] or list(CLOTHING_COLOURS)
     top_colour = pick(cloth, seed, "top")
     bottom_choices = [c for c in cloth if c != top_colour] or cloth
-    accessory = pick(ACCESSORIES, seed, "acc")
+    accessory = pick(RANDOM_ACCESSORIES, seed, "acc")
     used_acc = {lk.accessory for lk in avoid}
     if accessory in used_acc:
-        accessory = next((a for a in ACCESSORIES if a not in used_acc), accessory)
+        accessory = next((a for a in RANDOM_ACCESSORIES if a not in used_acc), accessory)
     return Look(
         hair_colour=pick(hair, seed, "hair"),
         hair_length=pick(HAIR_LENGTHS, seed, "len"),
@@ -204,9 +234,9 @@ def seeded_look(seed: object, avoid: Sequence[Look] = ()) -> Look:
     )
 
 
-def describe(name: str, look: Look, *, role: str, archetype: str = "") -> str:
+def describe(name: str, look: Look, *, role: str, archetype: str = "", age: str = "") -> str:
     """An 80+ word frozen description; every visual word in it is parsed back by ``parse_look``."""
-    age = pick(AGES, name, look.hair_colour, "age")
+    age = age or pick(AGES, name, look.hair_colour, "age")
     face = pick(FACES, name, look.top_colour, "face")
     who = archetype or pick(("woman", "man", "person"), name, "who")
     article = "an" if age[0] in "aeiou" else "a"
@@ -214,7 +244,8 @@ def describe(name: str, look: Look, *, role: str, archetype: str = "") -> str:
         role, f"a {role} character"
     )
     return (
-        f"{name} is {article} {age} {who} with {look.skin} skin and a {look.build} build,  "
+        f"{name} is {article} {age} {who} with {look.skin} skin and "
+        f"{'an' if look.build[0] in 'aeiou' else 'a'} {look.build} build, "
         f"{role_text} of the story. {name} has {look.hair_length} {look.hair_colour} hair, bright "
         f"{look.eye_colour} eyes, a {face} face with a small straight nose, soft cheekbones and "
         f"a defined jawline. {name} wears a fitted {look.top_colour} {look.top} with neat "

@@ -150,6 +150,7 @@ def still_to_clip_args(
     pins: tuple[tuple[float, Path], ...] = (),
     voices: Path | None = None,
     audio: bool = True,
+    take: int = 0,
 ) -> list[str]:
     """Image-to-video: a ``seconds`` long H.264/AAC clip with the prompt's camera move.
 
@@ -157,11 +158,16 @@ def still_to_clip_args(
     ``t`` seconds and, with ``last`` (a continuous boundary), ends exactly on it: the camera
     swings out and comes back to the whole picture while the image morphs into the next one.
     ``voices``: a dialogue WAV mixed over the ambience; ``audio=False``: no audio stream.
+    A regenerated take (``take`` > 0) moves the camera another way, so it never repeats the clip.
     """
     w, h = size
     frames = max(2, round(seconds * FPS))
     ow, oh = _even(w * OVERSCAN), _even(h * OVERSCAN)
     move = camera_motion(prompt)
+    if take:
+        kinds = {_MOVES[m]: m for m in reversed(_MOVES)}  # one name per distinct move
+        moves = [m for v, m in kinds.items() if v != _MOVES.get(move)]
+        move = moves[(take - 1 + stable_hash(prompt)) % len(moves)]
     stops = [0]
     stills = [image]
     for t, pin in sorted(pins, key=lambda item: item[0]):

@@ -226,6 +226,7 @@ class Project(BaseModel):
     characters: list[CharacterAsset] = Field(default_factory=list)
     keyframes: list[KeyframeAsset] = Field(default_factory=list)
     videos: list[VideoAsset] = Field(default_factory=list)
+    mid_keyframes: list[KeyframeAsset] = Field(default_factory=list)  # phase-change pins (1.5)
     calls: list[CallRecord] = Field(default_factory=list)
     rewordings: dict[str, str] = Field(default_factory=dict)  # original prompt hash -> reworded
     final_video: str | None = None

@@ -12,7 +12,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
@@ -26,6 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QMenu, QWidget
 
+from ..app.references import check_reference_file
 from ..domain.project import CharacterAsset, KeyframeAsset, Take, VideoAsset
 
 AnyAsset = CharacterAsset | KeyframeAsset | VideoAsset
@@ -34,29 +34,17 @@ SPACING_S = 8
 SPACING_M = 12
 SPACING_L = 16
 
-ACCEPTED_IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "MPO"})
-NOT_AN_IMAGE = "is not an image Grok Spicy can read: use a JPEG, PNG or WebP photo"
-
 
 def image_problem(path: Path) -> str | None:
-    """``None`` when Pillow can fully decode ``path`` as a JPEG/PNG/WebP, else a user sentence.
+    """``None`` when ``path`` is a usable reference photo, else the sentence saying why not.
 
-    The whole image is decoded (``load``), not just the header, so a truncated download is caught
-    on drop instead of failing later inside a paid request.
+    The one check of the app (``app.references.check_reference_file``, the same the CLI and the
+    session use), so a photo refused here is refused everywhere and the other way round.
     """
-    name = path.name or str(path)
     try:
-        if not path.is_file():
-            return f"“{name}” is not a file Grok Spicy can read: drop a JPEG, PNG or WebP photo."
-        if path.stat().st_size == 0:
-            return f"“{name}” is empty and {NOT_AN_IMAGE}."
-        with Image.open(path) as img:
-            fmt = (img.format or "").upper()
-            img.load()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        return f"“{name}” {NOT_AN_IMAGE}."
-    if fmt not in ACCEPTED_IMAGE_FORMATS:
-        return f"“{name}” is a {fmt or 'different'} file, which {NOT_AN_IMAGE}."
+        check_reference_file(Path(path))
+    except ValueError as exc:
+        return str(exc)
     return None
 
 

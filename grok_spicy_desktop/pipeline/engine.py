@@ -35,7 +35,7 @@ from .events import (
 from .keyframes import make_keyframe
 from .plan import estimate_usd, make_plan
 from .script import write_script, write_state
-from .shots import ClipLauncher
+from .shots import ClipLauncher, join_transition
 from .videos import make_video
 
 log = logging.getLogger(__name__)
@@ -293,13 +293,18 @@ def _assemble(ctx: RunContext, plan: StoryPlan, progress: Progress) -> RunOutcom
     project = ctx.project
     gaps = collect_gaps(ctx, plan)
     clips: list[ClipSpec] = []
+    made = [
+        s.scene_id
+        for s in plan.scenes
+        if (v := project.video(s.scene_id)) is not None and v.status == AssetStatus.DONE and v.path
+    ]
     for scene in plan.scenes:
         video = project.video(scene.scene_id)
         if video is not None and video.status == AssetStatus.DONE and video.path:
             clips.append(
                 ClipSpec(
                     path=ctx.path(video.path),
-                    transition=scene.transition,
+                    transition=join_transition(ctx, plan, scene, made),
                     label=f"scene {scene.scene_id}",
                 )
             )

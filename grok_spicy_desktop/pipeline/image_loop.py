@@ -68,7 +68,7 @@ def generate_image(
         )
 
         def call() -> PaidOutcome:
-            hints = {**job.hints, "mode": kind, "attempt": attempt}
+            hints = {**job.hints, "mode": kind, "attempt": attempt, "take": job.asset.regen}
             if kind == "fix":
                 hints["kind"] = "fix"
             res = ctx.backend.generate_image(

@@ -10,6 +10,7 @@ from ..domain.story import MAX_CHARACTERS_PER_SCENE, Scene, StoryPlan
 from . import prompts
 from .context import RunContext
 from .image_loop import ImageJob, run_image_loop
+from .midframes import make_mid_keyframe, wants_mid
 
 
 def scene_sheets(ctx: RunContext, scene: Scene) -> tuple[list[str], list[Path]]:
@@ -73,3 +74,5 @@ def make_keyframe(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: Keyfram
     )
     run_image_loop(ctx, job)
     asset.edit_passes = max(0, len([t for t in asset.takes if t.kind == "fix"]))
+    if asset.status == AssetStatus.DONE and asset.path and wants_mid(ctx, scene):
+        make_mid_keyframe(ctx, plan, scene, ctx.path(asset.path), names, sheets)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from ..backends.base import PlanRequest
 from ..domain.project import AssetStatus, Project
 from ..domain.story import StoryPlan, nearest_aspect_ratio
@@ -55,6 +57,8 @@ def make_plan(ctx: RunContext) -> StoryPlan:
 
     def call() -> PaidOutcome:
         res = ctx.backend.plan_story(request)
+        for notice in res.notices:
+            ctx.note(notice, logging.WARNING)
         return PaidOutcome(res.value.model_dump(mode="json"), res.cost_usd, res.model)
 
     raw = ctx.paid("plan", fp, "plan the story", call, estimate=ctx.config.prices.chat_per_call)

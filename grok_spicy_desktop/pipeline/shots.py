@@ -31,6 +31,7 @@ from ..domain.story import Scene, StoryPlan
 from .context import RunContext
 from .dialogue_prompt import drop_voices
 from .keyframes import scene_sheets
+from .video_model import video_model
 
 MAX_REFERENCE_IMAGES = 7
 ARRIVAL_NAME = "next keyframe"
@@ -114,22 +115,6 @@ class Shot:
                 "mids": [round(m.timestamp, 3) for m in self.mids],
             }
         }
-
-
-def video_model(ctx: RunContext) -> str:
-    """The model this project's clips use: the project's remembered choice (a fallback, or a
-    project made before 1.5) or the configured default."""
-    options = ctx.project.options
-    if options.video_model:
-        return options.video_model
-    with ctx.lock:  # a project whose clips were made before 1.5 keeps that model: same keys
-        legacy = any(
-            c.kind == "video" and c.model == VIDEO_MODEL_LEGACY and c.state in ("done", "pending")
-            for c in ctx.project.calls
-        )
-        if legacy:
-            options.video_model = VIDEO_MODEL_LEGACY
-    return options.video_model or ctx.config.video_model
 
 
 def effective_resolution(ctx: RunContext, model: str) -> str:
@@ -305,3 +290,27 @@ def retry_below(ctx: RunContext, shot: Shot) -> float:
     """A continuous clip is never fixed by a video edit (that would move its pinned last
     frame): below the threshold it is regenerated with its pins instead (once)."""
     return ctx.config.threshold if shot.last is not None else ctx.config.extended_retry_threshold
+
+
+def join_transition(ctx: RunContext, plan: StoryPlan, scene: Scene, made: list[int]) -> str:
+    """The join after ``scene`` in the film. A continuous boundary is joined seamlessly only
+    when its clip really ends on the next scene's keyframe and that scene's clip follows it in
+    the film; otherwise it is a cut, and the log says so."""
+    if scene.transition != "continuous":
+        return scene.transition
+    following = next_scene(plan, scene)
+    video = ctx.project.video(scene.scene_id)
+    take = video.selected if video is not None else None
+    if (
+        following is not None
+        and following.scene_id in made
+        and take is not None
+        and take.last_frame_of == following.scene_id
+    ):
+        return "continuous"
+    ctx.note(
+        f"scene {scene.scene_id}: its clip does not end on the next scene's keyframe (older "
+        "video model, or the next clip is missing), so the boundary is joined with a cut.",
+        logging.WARNING,
+    )
+    return "cut"

@@ -16,15 +16,15 @@ from pathlib import Path
 from ..backends.base import BackendError, ErrorKind, ModerationError, VideoRequest, VideoStatus
 from ..domain.project import AssetStatus, CallRecord, Take, VideoAsset, best_of, utcnow
 from ..domain.story import Scene, StoryPlan
-from ..media.frames import extract_first_frame, extract_last_frame
 from ..media.probe import probe
-from ..storage.fsutil import atomic_copy, unique_path
-from . import file_ids, prompts
+from ..storage.fsutil import unique_path
+from . import dialogue_prompt, file_ids, prompts
+from .clip_frames import clip_frames, keep_final_frames
 from .context import RunContext
-from .dialogue_prompt import ClipDialogue, clip_dialogue_for, fingerprint_params, with_dialogue
 from .events import VideoStarted
 from .image_loop import score_image
 from .keyframes import scene_sheets
+from .midframes import pinned_mids
 from .shots import (
     Shot,
     answered_model,
@@ -63,16 +63,7 @@ def video_call(
         prompt = shot.prompt(prompt)
     resolution = shot.resolution if shot is not None else ctx.config.resolution
     pinned = shot is not None and image is not None and shot.pinned
-
-    def dialogue(model: str | None) -> ClipDialogue:
-        return clip_dialogue_for(
-            plan, scene, model=model, silent=ctx.project.options.silent_clips, edit=image is None
-        )
-
-    if ctx.backend.is_offline:
-        talk = dialogue(ctx.model_names["video"])
-    else:
-        talk = dialogue(shot.model if shot is not None else video_model(ctx))
+    talk = dialogue_prompt.for_clip(ctx, plan, scene, shot.model if shot else None, image is None)
 
     def key() -> str:
         on = shot is not None and image is not None and shot.pinned
@@ -85,7 +76,7 @@ def video_call(
             aspect=plan.aspect_ratio if image else None,
             resolution=(shot.resolution if shot else resolution) if image else None,
             **(shot.fingerprint_params() if on and shot is not None else {}),
-            **fingerprint_params(talk),
+            **dialogue_prompt.fingerprint_params(talk),
         )
 
     fp = key()
@@ -118,8 +109,6 @@ def video_call(
     else:
         ctx.check()
         ctx.check_budget(estimate, label)
-        if talk.notice:
-            ctx.note(talk.notice, logging.WARNING)
         req = VideoRequest(
             prompt=prompt,
             image=image,
@@ -133,20 +122,15 @@ def video_call(
                 "style": plan.style,
                 "palette": plan.color_palette,
                 "kind": "video" if image else "correction",
+                "take": asset.regen,  # the offline renderer varies a regenerated take
             },
             model=None if ctx.backend.is_offline else (shot.model if shot else video_model(ctx)),
         )
-        req = with_dialogue(req, talk)
         if pinned and shot is not None:
             req.last_frame, req.keyframes = shot.last, shot.mids
             req.reference_images = tuple(shot.references)
-        job = start_with_fallback(ctx, req, shot if pinned else None)
-        if talk.reference_audios and not req.reference_audios:  # fell back: a model without voices
-            talk = dialogue(req.model)
-            fp = key()
-            if talk.notice:
-                ctx.note(talk.notice, logging.WARNING)
-        elif pinned and shot is not None and not shot.pinned:
+        job = start_with_fallback(ctx, dialogue_prompt.fill(req, talk), shot if pinned else None)
+        if dialogue_prompt.after_start(ctx, req, talk) or (pinned and shot and not shot.pinned):
             fp = key()  # fell back to plain image-to-video: record the job under its real key
         request_id = job.request_id
         ctx.record_pending(fp, label, request_id)
@@ -233,23 +217,6 @@ def _poll(ctx: RunContext, asset: VideoAsset, request_id: str, label: str) -> Vi
         ctx.sleep(interval)
 
 
-def _frames(ctx: RunContext, scene_id: int, rel: str, tag: str) -> tuple[Path, Path]:
-    folder = Path(ctx.handle.asset_dir("frames"))
-    clip = ctx.path(rel)
-    first = folder / f"scene_{scene_id}_{tag}_first.jpg"
-    last = folder / f"scene_{scene_id}_{tag}_last.jpg"
-    made_at = clip.stat().st_mtime_ns
-
-    def fresh(frame: Path) -> bool:  # extracted from this very clip already (resume, final copy)
-        return frame.is_file() and frame.stat().st_size > 0 and frame.stat().st_mtime_ns >= made_at
-
-    if not fresh(first):
-        extract_first_frame(clip, first)
-    if not fresh(last):
-        extract_last_frame(clip, last)
-    return first, last
-
-
 def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset) -> None:
     kf = ctx.project.keyframe(scene.scene_id)
     if asset.selected is not None and asset.status == AssetStatus.DONE and asset.locked:
@@ -268,7 +235,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
     if not ctx.backend.is_offline:
         with ctx.lock:
             ctx.model_names["video"] = video_model(ctx)
-    shot = build_shot(ctx, plan, scene, keyframe, sheets, names)
+    shot = build_shot(ctx, plan, scene, keyframe, sheets, names, pinned_mids(ctx, scene))
     instructions = prompts.drift_check(scene, names)
     check_refs, check_names, instructions = drift_inputs(
         ctx, plan, scene, shot, check_refs, names, instructions
@@ -307,7 +274,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             )
 
         (rel, cost, fp), used = ctx.with_moderation(prompt_text, go)
-        _first, last = _frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}")
+        _first, last = clip_frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}")
         score, score_cost = score_image(
             ctx,
             instructions,
@@ -407,12 +374,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             asset.correction_passes = corrections
             info = probe(ctx.path(final.path))
             asset.duration = round(info.duration, 3)
-            folder = Path(ctx.handle.asset_dir("frames"))
-            first, last = _frames(ctx, scene.scene_id, final.path, f"t{made.index(final) + 1}")
-            atomic_copy(first, folder / f"scene_{scene.scene_id}_first.jpg")
-            atomic_copy(last, folder / f"scene_{scene.scene_id}_last.jpg")
-            asset.first_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_first.jpg")
-            asset.last_frame_path = ctx.rel(folder / f"scene_{scene.scene_id}_last.jpg")
+            keep_final_frames(ctx, asset, final.path, f"t{made.index(final) + 1}")
     file_ids.harvest(ctx)  # ids of the sheets/keyframes this clip sent, kept with their takes
     ctx.save()
     _notify(ctx, asset)

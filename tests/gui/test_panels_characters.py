@@ -84,7 +84,7 @@ def test_drop_accepts_images_and_rejects_the_rest(qtbot, sample_project, tmp_pat
     text_msg = messages.calls[0][0]
     for name in ("notes.png", "empty.jpg", "truncated.png"):
         assert name in text_msg
-    assert "is not an image Grok Spicy can read: use a JPEG, PNG or WebP photo" in text_msg
+    assert "is not an image Grok Spicy can read" in text_msg and "truncated" in text_msg
     assert "photo.png" not in text_msg
 
 

@@ -257,3 +257,118 @@ def test_kill_and_resume_across_pending_15_jobs_pays_nothing_twice(tmp_path: Pat
         assert join_scores(reopened, tmp_path) and all(
             s >= 0.95 for s in join_scores(reopened, tmp_path)
         )
+
+
+def test_offline_long_two_phase_scene_passes_through_its_mid_keyframe(tmp_path: Path) -> None:
+    from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
+
+    store = ProjectStore(tmp_path / "projects")
+    handle = store.create("A harbour story", options=RunOptions(backend="offline"))
+    plan = make_plan(2, duration=3)
+    plan.scenes[0].duration_seconds = 10
+    plan.scenes[0].action = "Mara walks to the lighthouse door; she pushes it open"
+    plan.scenes[0].transition = "continuous"
+    handle.project.plan = plan
+    handle.project.plan_approved = True
+    handle.save()
+    ctx = RunContext(
+        handle,
+        OfflineBackend(tmp_path / "cache", speed=4.0),
+        RunConfig(poll_interval_s=0.01, resolution="480p"),
+        null_observer,
+        threading.Event(),
+    )
+    outcome = run_pipeline(ctx)
+    assert outcome.status == "complete", outcome.message
+    project = handle.project
+    (mid,) = project.mid_keyframes
+    assert mid.scene_id == 1 and mid.path
+    take = next(t for t in project.video(1).takes if t.kind == "video")
+    clip = Path(handle.resolve(take.path))
+    frame = tmp_path / "at5.png"
+    run_ffmpeg(["-y", "-i", clip, "-vf", "select=eq(n\\,120)", "-frames:v", "1", frame])
+    assert ssim(frame, Path(handle.resolve(mid.path))) >= 0.9
+    # scene 2 has no mid keyframe (3 s, one phase); the estimate counts the long scene's image
+    assert all(m.scene_id == 1 for m in project.mid_keyframes)
+
+
+def test_project_made_before_15_resumes_without_paying_again(tmp_path: Path) -> None:
+    """A project whose clips were made by grok-imagine-video (before 1.5) keeps that model on
+    a later run with the new default: same fingerprints, nothing paid again."""
+    store = ProjectStore(tmp_path / "projects")
+    with XaiTestServer(api_key="k") as server:
+        old = XaiBackend(server.backend_config(video_model="grok-imagine-video"))
+        try:
+            handle, outcome = run_with(
+                store,
+                old,
+                RunConfig(poll_interval_s=0.01, video_model="grok-imagine-video"),
+            )
+        finally:
+            old.close()
+        assert outcome.status == "complete"
+        paid = dict(server.paid_calls)
+        handle.project.options.video_model = None  # as saved by the app before 1.5
+        handle.project.final_video = None
+        handle.save()
+        new = XaiBackend(server.backend_config())
+        try:
+            again = run_pipeline(
+                RunContext(handle, new, RunConfig(poll_interval_s=0.01), null_observer)
+            )
+        finally:
+            new.close()
+        assert again.status == "complete", again.message
+        assert dict(server.paid_calls) == paid  # nothing paid twice
+        assert handle.project.options.video_model == "grok-imagine-video"
+
+
+def test_moderated_pinned_request_is_reworded_and_keeps_its_pins(tmp_path: Path) -> None:
+    store = ProjectStore(tmp_path / "projects")
+    with XaiTestServer(api_key="k") as server:
+        handle = store.create("A harbour story", options=RunOptions(backend="offline"))
+        plan = continuous_plan()
+        plan.scenes[0].prompt_summary = "FORBIDDEN sprint along the quay"
+        handle.project.plan = plan
+        handle.project.plan_approved = True
+        handle.save()
+        backend = XaiBackend(server.backend_config())
+        try:
+            outcome = run_pipeline(
+                RunContext(handle, backend, RunConfig(poll_interval_s=0.01), null_observer)
+            )
+        finally:
+            backend.close()
+        assert outcome.status == "complete", outcome.message
+        first = [c.request for c in server.calls_to("video") if "sprint" in c.request.prompt]
+        assert [("FORBIDDEN" in r.prompt) for r in first] == [True, False]
+        assert all(r.HasField("last_frame") and r.reference_images for r in first)
+        assert first[0].last_frame.file_id == first[1].last_frame.file_id
+
+
+def test_clip_launcher_starts_each_clip_when_its_pinned_keyframes_are_final() -> None:
+    from grok_spicy_desktop.pipeline.shots import ClipLauncher
+
+    plan = continuous_plan()  # 1 -> 2 continuous, 2 | 3 cut, 3 -> 4 continuous, 4 last
+    started: list[int] = []
+    launcher = ClipLauncher(plan, started.append)
+    launcher.keyframe_final(1)
+    assert started == []  # clip 1 also pins keyframe 2
+    launcher.keyframe_final(2)
+    assert started == [1, 2]
+    launcher.keyframe_final(4)  # out of order (parallel keyframes): 4 can start, 3 waits for 3
+    assert started == [1, 2, 4]
+    launcher.keyframe_final(3)
+    assert started == [1, 2, 4, 3]
+    launcher.flush()
+    assert started == [1, 2, 4, 3]  # nothing twice
+
+
+def test_clip_launcher_flush_starts_clips_whose_next_keyframe_never_came() -> None:
+    from grok_spicy_desktop.pipeline.shots import ClipLauncher
+
+    started: list[int] = []
+    launcher = ClipLauncher(continuous_plan(), started.append)
+    launcher.keyframe_final(1)
+    launcher.flush()  # keyframe 2 failed: clip 1 is still made (joined with a cut)
+    assert sorted(started) == [1, 2, 3, 4]

@@ -26,7 +26,7 @@ NTH = int(os.environ.get("GS_KILL_SAVE_NTH", "1"))
 MODE = os.environ.get("GS_KILL_MODE", "before_replace")
 _seen = 0
 _original_write = fsutil.atomic_write_bytes
-_original_replace = fsutil._replace
+_original_replace = fsutil.replace_file  # the one rename helper, as fsutil calls it
 _original_atomic = fsutil._atomic_write
 
 
@@ -52,14 +52,14 @@ def _write(path: Path, data: bytes) -> None:
                 def replace_then_die(tmp: str, path: Path) -> None:
                     _die()
 
-                fsutil._replace = replace_then_die
+                fsutil.replace_file = replace_then_die  # type: ignore[assignment]
             else:
 
                 def replace_and_die(tmp: str, path: Path) -> None:
                     _original_replace(tmp, path)
                     _die()
 
-                fsutil._replace = replace_and_die
+                fsutil.replace_file = replace_and_die  # type: ignore[assignment]
     _original_write(path, data)
 
 

@@ -116,7 +116,10 @@ class NewProjectDialog(QDialog):
             self.resolution.addItem(res, res)
         default_res = str(getattr(settings, "video_resolution", "720p") or "720p")
         self.resolution.setCurrentIndex(max(0, self.resolution.findData(default_res)))
-        self.resolution.setToolTip("Video resolution; 1080p costs about 3x more per second on xAI")
+        self.resolution.setToolTip(
+            "Video resolution. 1080p needs grok-imagine-video-1.5 (about $0.25/s against $0.14/s "
+            "at 720p); a key without 1.5 gets 720p clips instead."
+        )
         form.addRow("Resolution", self.resolution)
 
         backend_box = QVBoxLayout()
@@ -143,6 +146,9 @@ class NewProjectDialog(QDialog):
         self.review = QCheckBox("Let me review and edit the plan before images are made")
         self.review.setChecked(True)
         form.addRow("", self.review)
+        self.silent = QCheckBox("Silent clips (no generated sound; the same price)")
+        self.silent.setToolTip("Clips are made without audio: add music when you export.")
+        form.addRow("", self.silent)
         outer.addLayout(form)
 
         refs_head = QHBoxLayout()
@@ -311,6 +317,7 @@ class NewProjectDialog(QDialog):
             resolution=self.resolution.currentData(),
             backend=self.resolved_backend(),  # type: ignore[arg-type]
             pause_after_plan=self.review.isChecked(),
+            silent_clips=self.silent.isChecked(),
         )
 
     def _schedule_estimate(self, *_: object) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...domain.rules import MAX_REFERENCES, PHOTO_TYPES_TEXT
 from ..characters import local_files
 
 if TYPE_CHECKING:
@@ -75,8 +76,9 @@ class DropZone(QFrame):
         self.rows.setContentsMargins(SPACING_M, SPACING_M, SPACING_M, SPACING_M)
         self.rows.setSpacing(SPACING_S)
         self.placeholder = hint(
-            "Optional: drop photos of people or pets here (JPEG, PNG or WebP), then name each "
-            "one after the character it should become. Up to 3 photos per character."
+            f"Optional: drop photos of people or pets here ({PHOTO_TYPES_TEXT}), then name each "
+            f"one after the character it should become. Up to {MAX_REFERENCES} photos per "
+            "character."
         )
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.rows.addWidget(self.placeholder)

@@ -1,0 +1,1 @@
+"""The offline demo's pictures: parametrised character shapes, backdrops, keyframes and checks."""

@@ -1,0 +1,40 @@
+"""First and last frames of a scene clip (extracted once per clip, kept for checks and the
+timeline): ``frames/scene_<id>_<tag>_first|last.jpg`` per take, and the selected take's frames
+as ``frames/scene_<id>_first|last.jpg``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..domain.project import VideoAsset
+from ..media.frames import extract_first_frame, extract_last_frame
+from ..storage.fsutil import atomic_copy
+from .context import RunContext
+
+
+def clip_frames(ctx: RunContext, scene_id: int, rel: str, tag: str) -> tuple[Path, Path]:
+    folder = Path(ctx.handle.asset_dir("frames"))
+    clip = ctx.path(rel)
+    first = folder / f"scene_{scene_id}_{tag}_first.jpg"
+    last = folder / f"scene_{scene_id}_{tag}_last.jpg"
+    made_at = clip.stat().st_mtime_ns
+
+    def fresh(frame: Path) -> bool:  # extracted from this very clip already (resume, final copy)
+        return frame.is_file() and frame.stat().st_size > 0 and frame.stat().st_mtime_ns >= made_at
+
+    if not fresh(first):
+        extract_first_frame(clip, first)
+    if not fresh(last):
+        extract_last_frame(clip, last)
+    return first, last
+
+
+def keep_final_frames(ctx: RunContext, asset: VideoAsset, rel: str, tag: str) -> None:
+    """Copy the selected take's frames to the scene's stable frame names."""
+    folder = Path(ctx.handle.asset_dir("frames"))
+    sid = asset.scene_id
+    first, last = clip_frames(ctx, sid, rel, tag)
+    atomic_copy(first, folder / f"scene_{sid}_first.jpg")
+    atomic_copy(last, folder / f"scene_{sid}_last.jpg")
+    asset.first_frame_path = ctx.rel(folder / f"scene_{sid}_first.jpg")
+    asset.last_frame_path = ctx.rel(folder / f"scene_{sid}_last.jpg")
