@@ -21,7 +21,7 @@ from grok_spicy_desktop.pipeline.events import ProgressChanged, RunError
 
 from .env import BENCH_KEY
 from .latency import LatencyModel, lower_bound, original_schedule
-from .server import BenchXaiServer
+from .server import PLACES, BenchXaiServer
 
 CONCEPT = "A lighthouse keeper and her friends chase a runaway kite along a windy harbour."
 
@@ -64,6 +64,8 @@ class StoryResult:
     characters: int
     scenes: int
     clip_seconds: int
+    mode: str = "plates"
+    video_concurrency: int = 4
     runs: list[RunResult] = field(default_factory=list)
     transitions: list[str] = field(default_factory=list)  # the bench plan's (all cuts)
 
@@ -77,6 +79,7 @@ def run_once(
     *,
     poll_interval_s: float,
     video_concurrency: int = 4,
+    keyframe_mode: str = "plates",
 ) -> RunResult:
     from grok_spicy_desktop.app.projects import new_session
     from grok_spicy_desktop.domain.project import RunOptions
@@ -94,7 +97,11 @@ def run_once(
                 video_concurrency=video_concurrency,
             )
             options = RunOptions(
-                backend="xai", scene_count=scenes, aspect_ratio="16:9", resolution="720p"
+                backend="xai",
+                scene_count=scenes,
+                aspect_ratio="16:9",
+                resolution="720p",
+                keyframe_mode=keyframe_mode,  # type: ignore[arg-type]
             )
             folder = Path(tempfile.mkdtemp(prefix=f"s{scenes}-", dir=work))
             session = new_session(CONCEPT, options, {}, settings, folder=folder / "project")
@@ -135,11 +142,18 @@ def run_once(
         )
 
 
-def expected_paid(characters: int, scenes: int) -> dict[str, int]:
-    """Calls a retry-free run needs: plan; image + check per sheet and keyframe; video + check."""
+def plates(scenes: int, mode: str) -> int:
+    """Location plates the bench plan needs (its scenes cycle through ``PLACES``)."""
+    return min(scenes, len(PLACES)) if mode == "plates" else 0
+
+
+def expected_paid(characters: int, scenes: int, mode: str = "plates") -> dict[str, int]:
+    """Calls a retry-free run needs: plan; image + check per sheet, plate and keyframe;
+    video + check."""
+    n_plates = plates(scenes, mode)
     return {
-        "chat": 1 + characters + scenes + scenes,
-        "image": characters + scenes,
+        "chat": 1 + characters + n_plates + scenes + scenes,
+        "image": characters + n_plates + scenes,
         "video": scenes,
     }
 
@@ -156,12 +170,17 @@ def summarize(
         durations,
         assembly_s=assembly,
         character_concurrency=character_concurrency,
+        mode=story.mode,
+        n_plates=plates(story.scenes, story.mode),
+        video_concurrency=story.video_concurrency,
         transitions=story.transitions,
     )
     original = original_schedule(lat, story.characters, durations, assembly_s=assembly)
     wall = statistics.median(walls)
     first = story.runs[0]
     return {
+        "mode": story.mode,
+        "video_concurrency": story.video_concurrency,
         "characters": story.characters,
         "scenes": story.scenes,
         "clip_seconds": story.clip_seconds,
@@ -173,7 +192,7 @@ def summarize(
         "ratio_to_bound": round(wall / bound, 4),
         "speedup_vs_original": round(original / wall, 4),
         "paid_calls": first.paid,
-        "paid_calls_expected": expected_paid(story.characters, story.scenes),
+        "paid_calls_expected": expected_paid(story.characters, story.scenes, story.mode),
         "paid_calls_consistent": all(r.paid == first.paid for r in story.runs),
         "spent_usd": first.spent_usd,
         "billed_usd": first.billed_usd,
@@ -192,10 +211,21 @@ def run_story(
     work: Path,
     *,
     poll_interval_s: float,
+    mode: str = "plates",
 ) -> dict[str, Any]:
-    story = StoryResult(characters, scenes, clip_seconds)
+    # As many videos in flight as scenes: the client's 1/s start limit is what spaces them.
+    story = StoryResult(characters, scenes, clip_seconds, mode, video_concurrency=scenes)
     for _ in range(runs):
         story.runs.append(
-            run_once(lat, characters, scenes, clip_seconds, work, poll_interval_s=poll_interval_s)
+            run_once(
+                lat,
+                characters,
+                scenes,
+                clip_seconds,
+                work,
+                poll_interval_s=poll_interval_s,
+                video_concurrency=scenes,
+                keyframe_mode=mode,
+            )
         )
     return summarize(story, lat)

@@ -104,6 +104,9 @@ def conforming_clip_args(seconds: float, out: Path, *, seed: int = 0) -> list[st
     ]
 
 
+PLACES = ("a windy harbour at dawn", "the old fish market", "the lighthouse gallery")
+
+
 class BenchXaiServer(base.XaiTestServer):
     """The test server with per-request latencies and plans of an exact shape."""
 
@@ -118,6 +121,9 @@ class BenchXaiServer(base.XaiTestServer):
     ) -> None:
         options.setdefault("video_pending_polls", 0)
         options.setdefault("score", 0.95)  # above the 0.80 threshold: no retries
+        # Serve the pre-rendered clips: rendering a pinned clip with FFmpeg at poll time would
+        # put the test server's own CPU time on the app's critical path.
+        options.setdefault("render_pins", False)
         options.setdefault("render_pins", False)  # conforming 720p clips, not pinned renders
         super().__init__(video_pending_seconds=_PENDING_HORIZON_S, **options)
         self.latency = latency
@@ -171,6 +177,8 @@ class BenchXaiServer(base.XaiTestServer):
                 "description": f"Part {i + 1} of the story.",
                 # every character appears; at most two per scene
                 "characters_present": sorted({names[i % len(names)], names[(i + 1) % len(names)]}),
+                # a few places, revisited (one location plate each)
+                "setting": PLACES[i % len(PLACES)],
                 "duration_seconds": self.clip_seconds,
                 "transition": "cut",
             }

@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--scenes", type=int, metavar="N", help="number of scenes (1-12)")
     run.add_argument("--aspect-ratio", metavar="W:H", help="16:9, 9:16, 1:1, 4:3, 3:4, 3:2 or 2:3")
     run.add_argument("--style", help="visual style hint")
+    run.add_argument("--keyframes", choices=("plates", "chained"), help="default: plates")
     run.add_argument("-v", "--verbose", action="store_true", help="debug output on the console")
 
     add_plan_parser(sub)
@@ -239,6 +240,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             style=args.style,  # type: ignore[arg-type]
             aspect_ratio=nearest_aspect_ratio(args.aspect_ratio) if args.aspect_ratio else None,
             resolution=settings.video_resolution,
+            keyframe_mode=args.keyframes or "plates",
         )  # type: ignore[arg-type]
         folder = None
         if output_dir is not None:

@@ -154,6 +154,7 @@ def done_project(
     ]
     assets += [(k, f"keyframes/scene_{k.scene_id}_v1.png") for k in project.keyframes]
     assets += [(v, f"videos/scene_{v.scene_id}.mp4") for v in project.videos]
+    assets += [(loc, f"locations/{loc.key}_v1.png") for loc in project.locations]
     for i, (asset, rel) in enumerate(assets):
         asset.add_take(Take(index=1, kind="generate", prompt="p", path=rel, score=0.9))
         asset.selected_take, asset.status = 1, AssetStatus.DONE

@@ -59,6 +59,9 @@ def update_character(project: Project, original_name: str, character: Character)
             s.characters_present = [
                 character.name if n == old.name else n for n in s.characters_present
             ]
+            for line in s.dialogue:  # their lines follow the new name
+                if line.speaker == old.name:
+                    line.speaker = character.name
         asset = project.character_asset(old.name)
         if asset is not None:
             asset.name = character.name

@@ -189,6 +189,12 @@ class ProjectSession:
         if edits.update_character(self.project, original_name, character):
             self._save()
 
+    def set_voice(self, name: str, voice_id: str) -> None:
+        """The character card's voice combo: only the clips where they speak go stale."""
+        character = self.project.plan.character(name) if self.project.plan else None
+        if character is not None:
+            self.update_character(name, character.model_copy(update={"voice": voice_id}))
+
     def replace_plan(self, plan: StoryPlan) -> list[str]:
         """Plan review: take the edited plan (validated) before anything is paid for."""
         warnings = edits.replace_plan(self.project, plan)

@@ -15,9 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain.project import AssetStatus, CharacterAsset, KeyframeAsset, Project, VideoAsset
+from ..domain.project import (
+    AssetStatus,
+    CharacterAsset,
+    KeyframeAsset,
+    LocationAsset,
+    Project,
+)
 from ..pipeline.context import RunConfig
 from ..pipeline.events import (
+    Asset,
     AssetChanged,
     CostChanged,
     FilmChanged,
@@ -141,9 +148,7 @@ class ProjectView:
                 return [Changed("outcome"), Changed("film")]
         return []
 
-    def _apply_asset(
-        self, asset: CharacterAsset | KeyframeAsset | VideoAsset, ref: AssetRef
-    ) -> list[Changed]:
+    def _apply_asset(self, asset: Asset, ref: AssetRef) -> list[Changed]:
         project = self.project
         if project is None:
             return []
@@ -151,6 +156,8 @@ class ProjectView:
         copy = asset  # copied once when the event was made; events are never changed
         if isinstance(copy, CharacterAsset):
             project.characters = _replace(project.characters, copy, lambda a: a.name == copy.name)
+        elif isinstance(copy, LocationAsset):
+            project.locations = _replace(project.locations, copy, lambda a: a.key == copy.key)
         elif isinstance(copy, KeyframeAsset):
             project.keyframes = _replace(
                 project.keyframes, copy, lambda a: a.scene_id == copy.scene_id

@@ -53,16 +53,24 @@ def work_left(project: Project | None) -> dict[AssetRef, str]:
         if why:
             todo[("character", ch.name)] = why
             redo_chars.add(ch.name.casefold())
+    plates = project.options.keyframe_mode != "chained"
+    for plate in project.locations if plates else []:
+        why = _needs_making(plate)
+        if why:
+            todo[("location", plate.key)] = why
     previous: int | None = None
     for scene in plan.scenes:
         sid = scene.scene_id
         kf = project.keyframe(sid)
         why = _needs_making(kf)
+        loc = project.scene_location(sid) if plates else None
         if why is None and kf is not None and not kf.locked:
             changed = [n for n in scene.characters_present if n.casefold() in redo_chars]
             if changed:
                 why = f"{', '.join(changed)} will be remade"
-            elif previous is not None and ("keyframe", previous) in todo:
+            elif loc is not None and ("location", loc.key) in todo:
+                why = "its location plate will be made"
+            elif not plates and previous is not None and ("keyframe", previous) in todo:
                 why = f"continues from scene {previous}, whose keyframe will be remade"
         if why:
             todo[("keyframe", sid)] = why
@@ -94,6 +102,8 @@ def find(project: Project, ref: AssetRef) -> AssetBase | None:
         return project.character_asset(str(key))
     if kind == "keyframe":
         return project.keyframe(int(key))
+    if kind == "location":
+        return project.location(str(key))
     return project.video(int(key))
 
 
@@ -170,6 +180,7 @@ def _as_next_run_finds_it(project: Project, todo: dict[AssetRef, str]) -> Projec
             "characters": [mark(c, c.name.casefold() in chars) for c in project.characters],
             "keyframes": [mark(k, ("keyframe", k.scene_id) in todo) for k in project.keyframes],
             "videos": [mark(v, ("video", v.scene_id) in todo) for v in project.videos],
+            "locations": [mark(loc, ("location", loc.key) in todo) for loc in project.locations],
             "calls": [],
         }
     )

@@ -152,6 +152,8 @@ class OfflineBackend(OfflineVideos):
             data = to_png(fix_image(source, request.prompt), read_meta(source))
         elif kind == "keyframe":
             data = self._keyframe(request, refs)
+        elif kind == "plate":  # a location plate (issue 18): the drawn backdrop alone
+            data = to_png(self._backdrop(request, request.hints, request.prompt))
         else:
             data = self._character(request, refs)
         return ImageResult(data, "image/png", cost_usd=0.0, model=IMAGE_MODEL)
@@ -162,7 +164,7 @@ class OfflineBackend(OfflineVideos):
         if not kind:
             prefix = request.label.split(":", 1)[0].strip().lower()
             kind = {"scene": "keyframe", "portrait": "character"}.get(prefix, prefix)
-        if kind in ("character", "keyframe", "fix"):
+        if kind in ("character", "keyframe", "fix", "plate"):
             return "character" if kind == "fix" and not refs else kind
         if not refs:
             return "character"
@@ -200,16 +202,24 @@ class OfflineBackend(OfflineVideos):
         text = f"{_hint_str(hints, 'mood')} {request.prompt}"
         title = _hint_str(hints, "title") or self._title_from_prompt(request.prompt, request.label)
         seed = stable_hash(request.prompt, take, *(file_digest(p) for p in refs))
-        size = image_size(request.aspect_ratio)
-        background = draw_setting(
-            text, size, _hint_str(hints, "palette"), seed, place=_hint_str(hints, "setting")
-        )
+        if hints.get("has_plate") and len(refs) > len(char_refs):  # the plate is the backdrop
+            background = (
+                _open_image(refs[-1]).convert("RGB").resize(image_size(request.aspect_ratio))
+            )
+        else:
+            background = self._backdrop(request, hints, text, seed)
         figures = [
             figure_from_sheet(name_list[i] if i < len(name_list) else f"ref{i + 1}", _open_image(p))
             for i, p in enumerate(char_refs)
         ]
         img, meta = compose_keyframe(background, figures, title, take=take, seed=seed)
         return to_png(img, meta)
+
+    @staticmethod
+    def _backdrop(request: ImageRequest, hints: dict[str, Any], text: str, seed: int = 0) -> Any:
+        size = image_size(request.aspect_ratio)
+        palette, place = _hint_str(hints, "palette"), _hint_str(hints, "setting")
+        return draw_setting(text, size, palette, seed or stable_hash(text), place=place)
 
     @staticmethod
     def _title_from_prompt(prompt: str, label: str) -> str:

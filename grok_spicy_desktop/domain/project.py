@@ -12,9 +12,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
-from .story import StoryPlan
+from .locations import group_settings
+from .story import Scene, StoryPlan
 
 SCHEMA_VERSION = 2
 
@@ -117,6 +118,18 @@ class KeyframeAsset(AssetBase):
         return self.path
 
 
+class LocationAsset(AssetBase):
+    """A location plate: one establishing image (no characters) per distinct scene setting."""
+
+    key: str  # domain.locations.setting_key of the setting
+    setting: str = ""
+    scene_ids: list[int] = Field(default_factory=list)
+
+    @property
+    def plate_path(self) -> str | None:
+        return self.path
+
+
 class VideoAsset(AssetBase):
     scene_id: int
     duration: float | None = None  # measured, of the selected take
@@ -158,7 +171,7 @@ class Gap(BaseModel):
     reason: str
 
 
-AssetKind = Literal["character", "keyframe", "video"]
+AssetKind = Literal["character", "keyframe", "video", "location"]
 """What ``regenerate`` and ``select_take`` act on; the key is a character name or a scene id."""
 
 
@@ -205,6 +218,7 @@ class RunOptions(BaseModel):
     resolution: Literal["480p", "720p", "1080p"] = "720p"
     backend: Literal["offline", "xai"] = "offline"
     pause_after_plan: bool = False
+    keyframe_mode: Literal["plates", "chained"] = "plates"  # domain.locations.KEYFRAME_MODES
     silent_clips: bool = False  # generate_audio=false: clips without sound (same price)
     # None: the configured default (grok-imagine-video-1.5). Set when a key was refused 1.5
     # (remembered, with video_model_note saying so) and for projects made before 1.5.
@@ -229,6 +243,7 @@ class Project(BaseModel):
     characters: list[CharacterAsset] = Field(default_factory=list)
     keyframes: list[KeyframeAsset] = Field(default_factory=list)
     videos: list[VideoAsset] = Field(default_factory=list)
+    locations: list[LocationAsset] = Field(default_factory=list)
     mid_keyframes: list[KeyframeAsset] = Field(default_factory=list)  # phase-change pins (1.5)
     calls: list[CallRecord] = Field(default_factory=list)
     rewordings: dict[str, str] = Field(default_factory=dict)  # original prompt hash -> reworded
@@ -262,6 +277,24 @@ class Project(BaseModel):
     def video(self, scene_id: int) -> VideoAsset | None:
         return next((v for v in self.videos if v.scene_id == scene_id), None)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_chained_keyframes(cls, data: Any) -> Any:
+        """A project saved before location plates existed made its keyframes as a chain: it
+        stays in chained mode, so opening it remakes nothing."""
+        if isinstance(data, dict) and "locations" not in data and data.get("keyframes"):
+            options = dict(data.get("options") or {})
+            options.setdefault("keyframe_mode", "chained")
+            data = {**data, "options": options}
+        return data
+
+    def location(self, key: str) -> LocationAsset | None:
+        return next((loc for loc in self.locations if loc.key == key), None)
+
+    def scene_location(self, scene_id: int) -> LocationAsset | None:
+        """The plate record of the scene's setting."""
+        return next((loc for loc in self.locations if scene_id in loc.scene_ids), None)
+
     def call(self, fingerprint: str) -> CallRecord | None:
         for record in reversed(self.calls):
             if record.fingerprint == fingerprint:
@@ -293,3 +326,17 @@ class Project(BaseModel):
         self.videos = sorted(
             (v for v in self.videos if v.scene_id in ids), key=lambda v: ids.index(v.scene_id)
         )
+        self.locations = sync_locations(self.locations, self.plan.scenes)
+
+
+def sync_locations(locations: list[LocationAsset], scenes: list[Scene]) -> list[LocationAsset]:
+    """One plate record per distinct setting of ``scenes`` (existing records keep their takes);
+    a record no scene uses any more is dropped, so an edited setting gets its own plate while
+    a plate other scenes still use stays as it is."""
+    known = {loc.key: loc for loc in locations}
+    out: list[LocationAsset] = []
+    for key, (text, ids) in group_settings(scenes).items():
+        loc = known.get(key) or LocationAsset(key=key, setting=text)
+        loc.scene_ids = ids
+        out.append(loc)
+    return out

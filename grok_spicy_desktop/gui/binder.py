@@ -19,6 +19,7 @@ from ..domain.ledger import at_risk_usd
 from ..domain.project import AssetStatus
 from .characters import CharacterPanel
 from .inspector import SceneInspector
+from .locations import LocationPanel, modes_line
 from .preview import VideoPreview
 from .run_panel import RunPanel
 from .selection import Selection
@@ -45,6 +46,7 @@ class ProjectBinder:
         self.selection = selection
         self.timeline = timeline
         self.characters = characters
+        self.locations: LocationPanel | None = None  # set by the window (issue 18)
         self.inspector = inspector
         self.preview = preview
         self.run_panel = run_panel
@@ -65,6 +67,8 @@ class ProjectBinder:
         view = self.view
         self.timeline.set_project(view.project, view.root, view.stale)
         self.characters.set_project(view.project, view.root)
+        if self.locations is not None:
+            self.locations.set_project(view.project, view.root)
         ids = view.scene_ids()
         if self.selection.value not in ids:
             self.selection.set(ids[0] if ids else None)
@@ -104,6 +108,8 @@ class ProjectBinder:
         elif what == "plan":
             self.timeline.set_project(self.view.project, self.view.root, self.view.stale)
             self.characters.set_project(self.view.project, self.view.root)
+            if self.locations is not None:
+                self.locations.set_project(self.view.project, self.view.root)
             ids = self.view.scene_ids()
             if self.selection.value not in ids and ids:
                 self.selection.set(ids[0])
@@ -123,6 +129,10 @@ class ProjectBinder:
         kind, key = ref
         if kind == "character":
             self.characters.update_character(str(key))
+            return
+        if kind == "location":
+            if self.locations is not None:
+                self.locations.refresh()
             return
         sid = int(key)
         self.timeline.update_scene(sid, self.view.stale)
@@ -207,10 +217,11 @@ class ProjectBinder:
         view = self.view
         self.sync_film()
         phase = view.phase
-        self.run_panel.set_start_label(phase.label, phase.tip)
+        modes = modes_line(view.project, view.config, view.offline)
+        self.run_panel.set_start_label(phase.label, "\n".join(filter(None, [phase.tip, modes])))
         self.run_panel.set_start_enabled(phase.enabled)
         if not view.running:
-            self.run_panel.set_status(view.status)
+            self.run_panel.set_status(" ".join(filter(None, [view.status, modes])))
             outcome = view.project.outcome if view.project is not None else None
             if outcome is not None and outcome.status.finished and not view.next.assets:
                 self.run_panel.set_all_done()

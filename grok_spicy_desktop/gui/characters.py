@@ -50,6 +50,7 @@ from .thumbnails import (
     split_images,
     status_text,
 )
+from .voice_picker import VoiceCombo, voices_in_use
 
 PORTRAIT = QSize(72, 96)
 REF_THUMB = QSize(40, 40)
@@ -122,6 +123,11 @@ class CharacterCard(QFrame):
         text.addWidget(self.name_label)
         self.role_label = set_muted(QLabel(character.role or "character"))
         text.addWidget(self.role_label)
+        self.voice = VoiceCombo(compact=True)  # the voice they speak with in every clip
+        self.voice.set_voice(character.voice)
+        self.voice.setEnabled(not panel.read_only)
+        self.voice.voiceChanged.connect(lambda v: panel.voice_changed.emit(self.name, v))
+        text.addWidget(self.voice)
         chip_row = QHBoxLayout()
         chip_row.setContentsMargins(0, 2, 0, 2)
         self.chip = StatusChip()
@@ -250,6 +256,7 @@ class CharacterPanel(QWidget):
     reference_removed = Signal(str, str)
     regenerate_requested = Signal(str, object)
     take_requested = Signal(str, object, int)
+    voice_changed = Signal(str, str)  # character name, voice id
     character_selected = Signal(str)
     message = Signal(str)
 
@@ -304,6 +311,8 @@ class CharacterPanel(QWidget):
             card.set_selected(character.name == self._selected)
             self.column.insertWidget(i, card)
             self._cards.append(card)
+            others = [c for c in plan.characters if c is not character]
+            card.voice.mark_taken(voices_in_use(others))
         self._stack.setCurrentWidget(self.scroll_area)
 
     def update_character(self, name: str) -> None:

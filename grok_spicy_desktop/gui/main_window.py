@@ -81,6 +81,7 @@ class MainWindow(RunControls):
             run_panel=self.run_panel,
             cost_status=self.cost_status,
         )
+        self.binder.locations = self.locations
         self._connect()
         self.settings_applied()
         self._on_session_changed()
@@ -115,7 +116,10 @@ class MainWindow(RunControls):
         )
         ch.regenerate_requested.connect(self.regenerate)
         ch.take_requested.connect(self.select_take)
+        self.locations.regenerate_requested.connect(self.regenerate)
+        self.locations.take_requested.connect(self.select_take)
         ch.message.connect(lambda text: self.banners.show_message(text))
+        ch.voice_changed.connect(lambda name, v: self._edit(lambda s: s.set_voice(name, v)))
         self.inspector.scene_edited.connect(
             lambda scene: self._edit(lambda s: s.update_scene(scene))
         )
@@ -146,6 +150,7 @@ class MainWindow(RunControls):
         readonly = view.readonly
         self.timeline.set_read_only(readonly)
         self.characters.set_read_only(readonly)
+        self.locations.set_read_only(readonly)
         self.inspector.set_read_only(readonly)
         self.banners.clear()
         self.run_panel.reset_progress()
@@ -267,10 +272,14 @@ class MainWindow(RunControls):
             self.banners.show_message("Wait for the current run to finish, then edit.", "info")
             self.binder.show_project()
             return
+        before = list(session.project.plan_warnings)
         try:
             edit(session)
         except USER_ERRORS as exc:
             self.banners.show_message(str(exc), "warning")
+        for warning in session.project.plan_warnings:  # what the plan check repaired (a long line)
+            if warning not in before:
+                self.banners.show_message(warning, "warning")
         self._reload()
 
     def _on_banner_action(self, action: str, kind: str) -> None:

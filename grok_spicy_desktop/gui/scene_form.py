@@ -24,6 +24,7 @@ from ..domain.story import (
     TRANSITIONS,
     Scene,
 )
+from .dialogue_editor import DialogueEditor
 from .thumbnails import (
     SPACING_L,
     SPACING_M,
@@ -108,12 +109,18 @@ class SceneForm(QWidget):
         form.addRow("Action", self.action)
         form.addRow("Video prompt", summary_box)
         form.addRow("Duration", timing)
+        self.dialogue = DialogueEditor()  # spoken lines; speakers from the ticked characters
+        form.addRow("Dialogue", self.dialogue)
 
         for line in (self.title, self.setting, self.camera, self.mood, self.action):
             line.textEdited.connect(self._emit_changed)
         self.description.textChanged.connect(self._emit_changed)
         self.summary.textChanged.connect(self._on_summary)
         self.characters.itemChanged.connect(self._emit_changed)
+        self.characters.itemChanged.connect(
+            lambda _item: self.dialogue.set_speakers(self.checked_characters())
+        )
+        self.dialogue.changed.connect(self._emit_changed)
         self.duration.valueChanged.connect(self._emit_changed)
         self.transition.currentIndexChanged.connect(self._emit_changed)
 
@@ -140,6 +147,7 @@ class SceneForm(QWidget):
             self.duration.setValue(scene.duration_seconds)
             self.transition.setCurrentText(scene.transition)
             self.set_character_names(character_names, scene.characters_present)
+            self.dialogue.load(scene.dialogue, self.checked_characters())
         finally:
             self._loading = False
         self._on_summary_count_only()
@@ -207,6 +215,7 @@ class SceneForm(QWidget):
             prompt_summary=" ".join(self.summary.toPlainText().split()),
             duration_seconds=self.duration.value(),
             transition=self.transition.currentText(),
+            dialogue=self.dialogue.dialogue(),
         )
 
     def set_read_only(self, read_only: bool) -> None:
@@ -217,3 +226,4 @@ class SceneForm(QWidget):
         self.characters.setEnabled(not read_only)
         self.duration.setEnabled(not read_only)
         self.transition.setEnabled(not read_only)
+        self.dialogue.setEnabled(not read_only)

@@ -26,9 +26,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QMenu, QWidget
 
 from ..app.references import check_reference_file
-from ..domain.project import CharacterAsset, KeyframeAsset, Take, VideoAsset
+from ..domain.project import CharacterAsset, KeyframeAsset, LocationAsset, Take, VideoAsset
 
-AnyAsset = CharacterAsset | KeyframeAsset | VideoAsset
+AnyAsset = CharacterAsset | KeyframeAsset | VideoAsset | LocationAsset
 
 SPACING_S = 8
 SPACING_M = 12

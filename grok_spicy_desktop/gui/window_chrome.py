@@ -26,6 +26,7 @@ from . import theme
 from .banners import BannerArea
 from .characters import CharacterPanel
 from .inspector import SceneInspector
+from .locations import LocationPanel
 from .log_view import LogView
 from .preview import VideoPreview
 from .run_panel import RunPanel
@@ -41,6 +42,7 @@ class WindowChrome(QMainWindow):
         self.preview = VideoPreview()
         self.timeline = StoryboardTimeline()
         self.characters = CharacterPanel()
+        self.locations = LocationPanel()
         self.inspector = SceneInspector()
         self.log_view = LogView()
         self.run_panel = RunPanel()
@@ -69,6 +71,8 @@ class WindowChrome(QMainWindow):
         self.inspector_dock = self._dock("Scene", self.inspector, "inspectorDock", scroll=True)
         self.log_dock = self._dock("Log", self.log_view, "logDock")
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.characters_dock)
+        self.locations_dock = self._dock("Locations", self.locations, "locationsDock")
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.locations_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.run_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
@@ -175,7 +179,8 @@ class WindowChrome(QMainWindow):
         self.regen_menu = regen
 
         view_menu = bar.addMenu("&View")
-        for dock in (self.characters_dock, self.run_dock, self.inspector_dock, self.log_dock):
+        docks = (self.characters_dock, self.locations_dock, self.run_dock, self.inspector_dock)
+        for dock in (*docks, self.log_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         theme_menu = view_menu.addMenu("&Theme")

@@ -105,6 +105,8 @@ class ProjectFiles(WindowChrome):
             self.banners.show_message(f"Could not open {path}: {exc}", "error")
             return False
         self.set_session(session)
+        for notice in session.handle.notices:  # repairs made while loading (unknown voice...)
+            self.banners.show_message(notice, "warning")
         return True
 
     def export_project(self) -> None:

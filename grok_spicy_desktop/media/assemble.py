@@ -1,6 +1,6 @@
 """Join scene clips into the film: normalize (cached), concat by stream copy, optional cross-fades.
 
-Three paths, cheapest first:
+Four paths, cheapest first:
 
 1. **Stream copy** - every clip already is H.264 yuv420p at the target size and fps with AAC
    48 kHz stereo (and no rotation, square pixels, one H.264 profile): the concat demuxer copies
@@ -13,8 +13,11 @@ Three paths, cheapest first:
    concatenated by stream copy. Re-assembling after one clip changed re-encodes only that clip.
    A single clip is normalized too (the original copied it raw, so a lone clip kept the wrong
    size/fps).
-3. **Cross-fades** - a ``crossfade`` transition needs pixels from two clips at once, so the whole
-   film is re-encoded in one FFmpeg pass (xfade + acrossfade, 0.5 s each). Each cross-fade makes
+3. **Smart cross-fades** - conforming clips with cross-fades: every clip is stream-copied except
+   a short window around each fade (last keyframe before it to first keyframe after it), which
+   is re-encoded; the audio is re-encoded in one cheap pass (see ``smart_join``).
+4. **Cross-fades** - otherwise a ``crossfade`` transition needs pixels from two clips at once, so
+   the whole film is re-encoded in one FFmpeg pass (xfade + acrossfade, 0.5 s each). Each cross-fade makes
    the film 0.5 s shorter than the sum of its clips; ``clip_starts`` gives the real timeline.
 
 Normalized clips are trimmed to whole frames with audio cut/padded to exactly the same length,
@@ -31,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +51,7 @@ from grok_spicy_desktop.media.graph import (
     timeline,
 )
 from grok_spicy_desktop.media.probe import MediaInfo, exact_duration, input_arg, probe
+from grok_spicy_desktop.media.smart_join import smart_assemble
 from grok_spicy_desktop.storage.atomic import staged
 
 __all__ = [
@@ -242,8 +247,11 @@ def assemble(
     cancel: threading.Event | None = None,
     progress: ProgressFn | None = None,
     work_dir: Path | None = None,
+    smart: bool = True,
 ) -> AssemblyResult:
-    """Join ``clips`` into ``dest`` (see the module docstring for the three paths).
+    """Join ``clips`` into ``dest`` (see the module docstring for the paths).
+
+    ``smart=False`` forces the full re-encode for cross-fades (the benchmark's reference).
 
     Raises ``MediaError`` for unusable clips or targets, ``FFmpegCancelled`` when ``cancel`` is
     set (no partial ``dest``), ``FFmpegError`` when FFmpeg fails, ``FFmpegNotFound`` without FFmpeg.
@@ -252,17 +260,26 @@ def assemble(
         raise MediaError("There are no clips to assemble; generate at least one scene video first.")
     dest = Path(dest)
     width, height = target_size(aspect_ratio, resolution)
-    infos = [_probe_clip(clip, i) for i, clip in enumerate(clips)]
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="probe") as pool:
+        infos = list(pool.map(_probe_clip, clips, range(len(clips))))
     transitions = [clip.transition for clip in clips]
     # cross-fades and continuous joins (dropping a duplicated frame) need the one-pass graph
     crossfades = any(t in ("crossfade", "continuous") for t in transitions[:-1])
     check_cancel(cancel)
     try:
         with work_folder(work_dir) as folder:
+            profiles = {info.video_profile for info in infos}
+            conform = len(profiles) == 1 and all(
+                matches_target(i, width, height, fps) for i in infos
+            )
+            if crossfades and conform and smart:
+                where = ([c.path for c in clips], transitions, dest, folder, fps)
+                joined = smart_assemble(*where, infos[0].video_profile or "high", cancel, progress)
+                if joined is not None:
+                    return _result(dest, joined.duration, False, joined.durations, joined.fades)
             if crossfades:
                 return _assemble_crossfade(clips, infos, dest, width, height, fps, cancel, progress)
-            profiles = {info.video_profile for info in infos}
-            if len(profiles) == 1 and all(matches_target(i, width, height, fps) for i in infos):
+            if conform:
                 return _assemble_copy(clips, infos, dest, folder, cancel, progress)
             return _assemble_normalized(
                 clips, infos, dest, folder, width, height, fps, cancel, progress

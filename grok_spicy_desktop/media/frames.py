@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from grok_spicy_desktop.media.errors import MediaError
@@ -104,3 +105,16 @@ def extract_last_frame(
         attempts.append((["-ss", f"{duration - _TAIL_SECONDS:.3f}"], []))
     attempts.append(([], []))  # decode everything; the last frame written wins
     return _extract(video, dest, attempts, "last", cancel, timeout)
+
+
+def extract_frames(clip: Path, first: Path | None, last: Path | None) -> None:
+    """The first and/or last frame at once (two FFmpeg processes): a drift check waits for the
+    last frame, so the first one must not delay it."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="frames") as pool:
+        jobs = [
+            pool.submit(extract, clip, frame)
+            for extract, frame in ((extract_first_frame, first), (extract_last_frame, last))
+            if frame is not None
+        ]
+        for job in jobs:
+            job.result()

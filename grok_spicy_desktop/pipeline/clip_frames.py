@@ -7,12 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.project import VideoAsset
-from ..media.frames import extract_first_frame, extract_last_frame
+from ..media.frames import extract_frames
 from ..storage.fsutil import atomic_copy
 from .context import RunContext
 
 
-def clip_frames(ctx: RunContext, scene_id: int, rel: str, tag: str) -> tuple[Path, Path]:
+def clip_frames(
+    ctx: RunContext, scene_id: int, rel: str, tag: str, *, both: bool = True
+) -> tuple[Path, Path]:
+    """The clip's frames (``both=False``: only the last, which a drift check waits for; the
+    first is made later, off the critical path). Two FFmpeg processes at once."""
     folder = Path(ctx.handle.asset_dir("frames"))
     clip = ctx.path(rel)
     first = folder / f"scene_{scene_id}_{tag}_first.jpg"
@@ -22,10 +26,8 @@ def clip_frames(ctx: RunContext, scene_id: int, rel: str, tag: str) -> tuple[Pat
     def fresh(frame: Path) -> bool:  # extracted from this very clip already (resume, final copy)
         return frame.is_file() and frame.stat().st_size > 0 and frame.stat().st_mtime_ns >= made_at
 
-    if not fresh(first):
-        extract_first_frame(clip, first)
-    if not fresh(last):
-        extract_last_frame(clip, last)
+    pending = [f if not fresh(f) and (both or f is last) else None for f in (first, last)]
+    extract_frames(clip, *pending)
     return first, last
 
 

@@ -14,12 +14,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..backends.base import Backend, BackendError, CancelledError, ErrorKind, ModerationError
 from ..domain.pricing import Prices
 from ..domain.project import CallRecord, Project, utcnow
+from .budget import InFlight
 from .events import Asset, AssetChanged, CostChanged, LogLine, RunEvent
 from .fingerprint import fingerprint, text_digest
 from .observer import Observer, null_observer
@@ -127,6 +129,7 @@ class RunContext:
         self.lock = threading.RLock()
         self.fatal: BaseException | None = None
         self.retry_later: set[tuple[str, str]] = set()  # assets failed on a passing error
+        self.in_flight = InFlight()  # paid calls under way count against the budget cap
         self.estimate_usd: float | None = None
         self.model_names = {
             "plan": config.chat_model,
@@ -192,11 +195,11 @@ class RunContext:
         with self.lock:
             return self.project.spent_usd
 
-    def check_budget(self, estimate: float, label: str) -> None:
+    def check_budget(self, estimate: float, label: str, in_flight: float = 0.0) -> None:
         cap = self.config.budget_usd
         if cap is None or cap <= 0 or self.backend.is_offline:
             return
-        spent = self.spent()
+        spent = self.spent() + in_flight
         if spent + estimate > cap + 1e-9:
             raise BudgetExceeded(
                 f"Budget cap of ${cap:.2f} reached: ${spent:.2f} spent, and the next call ({label}, "
@@ -235,10 +238,10 @@ class RunContext:
                     logging.WARNING,
                 )
         self.check()
-        self.check_budget(estimate, label)
         started = time.monotonic()
         try:
-            outcome = call()
+            with self.in_flight.hold(estimate, partial(self.check_budget, estimate, label)):
+                outcome = call()
         except ModerationError as exc:
             cost = (
                 exc.cost_usd if exc.cost_usd is not None else (estimate if kind == "video" else 0.0)

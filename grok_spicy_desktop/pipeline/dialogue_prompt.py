@@ -17,19 +17,21 @@ Rules (SPEC §3b):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..backends.base import VideoRequest
 from ..domain.story import Scene, StoryPlan
 from ..domain.voices import DEFAULT_VOICE, MAX_VOICES_PER_CLIP, is_known_voice
+from .context import RunContext
 
 DIALOGUE_OPENING = "Dialogue, spoken in this order:"
 VOICE_TOKEN = "<AUDIO_{index}>"
 """How the prompt refers to the n-th entry of ``reference_audios`` ([3P] @ai-sdk/xai 4.0.36)."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class ClipDialogue:
     """What one clip request says and with which voices."""
 
@@ -42,6 +44,8 @@ class ClipDialogue:
     generate_audio: bool = True
     notice: str | None = None
     """Shown to the user when the lines cannot be voiced."""
+    fallback_notice: str | None = None
+    """Shown if the request falls back to a model without voices after all."""
 
 
 def model_takes_voices(model: str | None) -> bool:
@@ -85,31 +89,32 @@ def clip_dialogue(
     if not scene.dialogue:
         return ClipDialogue()
     voices = speaker_voices(plan, scene)
+    unvoiced = (
+        f"Scene {scene.scene_id}: the video model of this key takes no voices, so its lines are "
+        "not spoken in the clip (they are still in the subtitles)."
+    )
     if not voices_supported:
-        return ClipDialogue(
-            notice=(
-                f"Scene {scene.scene_id}: the video model of this key takes no voices, so its "
-                "lines are not spoken in the clip (they are still in the subtitles)."
-            )
-        )
+        return ClipDialogue(notice=unvoiced)
     order = tuple(dict.fromkeys(voices.values()))[:MAX_VOICES_PER_CLIP]
     voices = {s: v if v in order else order[-1] for s, v in voices.items()}
     return ClipDialogue(
-        reference_audios=order, prompt=spoken_prompt(scene, voices, order), voices=voices
+        reference_audios=order,
+        prompt=spoken_prompt(scene, voices, order),
+        voices=voices,
+        fallback_notice=unvoiced,
     )
 
 
-def with_dialogue(request: VideoRequest, dialogue: ClipDialogue) -> VideoRequest:
-    """``request`` with the clip's voices, words and audio switch filled in."""
-    prompt = f"{request.prompt} {dialogue.prompt}".strip() if dialogue.prompt else request.prompt
-    hints = {**request.hints, "voices": dict(dialogue.voices)} if dialogue.voices else request.hints
-    return replace(
-        request,
-        prompt=prompt,
-        hints=hints,
-        reference_audios=tuple(dialogue.reference_audios),
-        generate_audio=dialogue.generate_audio,
-    )
+def fill(request: VideoRequest, dialogue: ClipDialogue) -> VideoRequest:
+    """Fill ``request`` (in place, and return it) with the clip's voices, words and audio
+    switch."""
+    if dialogue.prompt:
+        request.prompt = f"{request.prompt} {dialogue.prompt}".strip()
+    if dialogue.voices:
+        request.hints = {**request.hints, "voices": dict(dialogue.voices)}
+    request.reference_audios = tuple(dialogue.reference_audios)
+    request.generate_audio = dialogue.generate_audio
+    return request
 
 
 def drop_voices(request: VideoRequest) -> VideoRequest:
@@ -129,6 +134,30 @@ def clip_dialogue_for(
     if edit:
         return ClipDialogue(generate_audio=not silent)
     return clip_dialogue(plan, scene, voices_supported=model_takes_voices(model), silent=silent)
+
+
+def for_clip(
+    ctx: RunContext, plan: StoryPlan, scene: Scene, model: str | None, edit: bool
+) -> ClipDialogue:
+    """``clip_dialogue_for`` in a run: the project's "Silent clips" option; offline clips are
+    voiced like 1.5 ones."""
+    if ctx.backend.is_offline:
+        model = ctx.model_names["video"]
+    silent = ctx.project.options.silent_clips
+    return clip_dialogue_for(plan, scene, model=model, silent=silent, edit=edit)
+
+
+def after_start(ctx: RunContext, request: VideoRequest, talk: ClipDialogue) -> bool:
+    """Once the clip was started: say why its lines are not voiced, if so. A request that fell
+    back to a model without voices (``drop_voices``) makes ``talk`` voiceless too (in place, so
+    its fingerprint follows); True then."""
+    fell = bool(talk.reference_audios) and not request.reference_audios
+    if fell:
+        talk.reference_audios, talk.prompt, talk.voices = (), "", {}
+        talk.notice = talk.fallback_notice
+    if talk.notice:
+        ctx.note(talk.notice, logging.WARNING)
+    return fell
 
 
 def fingerprint_params(dialogue: ClipDialogue) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""The scheduler: plan -> character sheets (parallel, bounded) -> keyframes (scene order) with
-each scene's video starting as soon as its keyframe is final -> script -> assembly.
+"""The scheduler: plan -> character sheets and location plates (parallel, bounded) -> keyframes
+(plates mode: all at once; chained mode: in scene order) with each scene's video starting as
+soon as its keyframe is final -> script -> assembly.
 
 Every run is a *replay*: each step asks the ledger first, so re-running after a crash, a cancel
 or a restart pays only for what is missing. The outcome is never "complete" with a scene missing.
@@ -9,12 +10,13 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from functools import partial
 from pathlib import Path
 
 from ..backends.base import BackendError, CancelledError
-from ..domain.project import AssetStatus, Gap, RunOutcome, RunStatus
+from ..domain.project import AssetStatus, Gap, KeyframeAsset, RunOutcome, RunStatus
 from ..domain.story import StoryPlan
 from ..domain.validation import PlanError
 from ..media.assemble import ClipSpec, assemble
@@ -34,7 +36,9 @@ from .events import (
 from .guard import guard as guard_asset
 from .healing import retry_failed
 from .keyframes import make_keyframe
+from .parallel import AssetJob, run_assets
 from .plan import estimate_usd, make_plan
+from .plates import make_plate, plates_mode
 from .script import write_script, write_state
 from .shots import ClipLauncher, join_transition
 from .videos import make_video
@@ -65,39 +69,59 @@ class Progress:
 
 
 def _run_characters(ctx: RunContext, plan: StoryPlan, progress: Progress) -> None:
-    assets = [a for a in ctx.project.characters if plan.character(a.name) is not None]
-    if not assets:
+    """Character sheets and (plates mode) location plates, all in one bounded pool."""
+    jobs = [
+        AssetJob(a, f"character {a.name}", partial(make_character, ctx, plan, a))
+        for a in ctx.project.characters
+        if plan.character(a.name) is not None
+    ]
+    if plates_mode(ctx):
+        jobs += [
+            AssetJob(loc, f"location {loc.setting[:40]}", partial(make_plate, ctx, plan, loc))
+            for loc in ctx.project.locations
+        ]
+    if not jobs:
         progress.set("characters", 1.0, "No characters")
         return
-    finished = 0
-    with ThreadPoolExecutor(
-        max_workers=max(1, ctx.config.character_concurrency), thread_name_prefix="character"
-    ) as pool:
-        futures = {
-            pool.submit(
-                guard_asset,
-                ctx,
-                a,
-                f"character {a.name}",
-                partial(make_character, ctx, plan, a),
-                partial(ctx.asset_changed, a),
-                ("character", a.name),
-            ): a
-            for a in assets
-        }
-        try:
-            for fut in as_completed(futures):
-                fut.result()
-                finished += 1
-                progress.set(
-                    "characters",
-                    finished / len(assets),
-                    f"{finished}/{len(assets)} character sheets",
-                )
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            raise
+
+    def done(job: AssetJob, finished: int) -> None:
+        progress.set(
+            "characters", finished / len(jobs), f"{finished}/{len(jobs)} sheets and plates"
+        )
+
+    workers = ctx.config.character_concurrency + (len(jobs) if plates_mode(ctx) else 0)
+    run_assets(ctx, jobs, workers=workers, guard=guard_asset, name="sheet", on_done=done)
+
+
+def _run_keyframes(
+    ctx: RunContext, plan: StoryPlan, progress: Progress, final: Callable[[int], None]
+) -> None:
+    """Every keyframe; ``final(scene_id)`` as each one is final (its clip may start then).
+
+    Plates mode: all at once (each needs only its sheets and plate, made in the first stage).
+    Chained mode: in scene order, each referencing the previous keyframe.
+    """
+    n = len(plan.scenes)
+    jobs = []
+    for scene in plan.scenes:
+        kf = ctx.project.keyframe(scene.scene_id)
+        assert kf is not None
+        work = partial(make_keyframe, ctx, plan, scene, kf)
+        jobs.append(AssetJob(kf, f"scene {scene.scene_id} keyframe", work))
+    if plates_mode(ctx):
+
+        def done(job: AssetJob, finished: int) -> None:
+            progress.set("keyframes", finished / n, f"{finished}/{n} keyframes")
+            assert isinstance(job.asset, KeyframeAsset)
+            final(job.asset.scene_id)
+
+        run_assets(ctx, jobs, workers=n, guard=guard_asset, name="keyframe", on_done=done)
+        return
+    for i, (scene, job) in enumerate(zip(plan.scenes, jobs, strict=True)):
+        ctx.check()
+        progress.set("keyframes", i / n, f"Keyframe {i + 1}/{n}: {scene.title}")
+        guard_asset(ctx, job.asset, job.label, job.work, partial(ctx.asset_changed, job.asset))
+        final(scene.scene_id)
 
 
 def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcome:
@@ -161,20 +185,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
             plan, lambda sid: video_futures.append(video_pool.submit(video_job, sid))
         )
         try:
-            for i, scene in enumerate(plan.scenes):
-                ctx.check()
-                kf = project.keyframe(scene.scene_id)
-                assert kf is not None
-                progress.set("keyframes", i / n, f"Keyframe {i + 1}/{n}: {scene.title}")
-                guard_asset(
-                    ctx,
-                    kf,
-                    f"scene {scene.scene_id} keyframe",
-                    partial(make_keyframe, ctx, plan, scene, kf),
-                    partial(ctx.asset_changed, kf),
-                    ("keyframe", str(scene.scene_id)),
-                )
-                launcher.keyframe_final(scene.scene_id)
+            _run_keyframes(ctx, plan, progress, launcher.keyframe_final)
             launcher.flush()
             progress.set("keyframes", 1.0, f"{n} keyframes")
             script = write_script(ctx.handle, project)

@@ -21,13 +21,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from ..domain.project import CharacterAsset, KeyframeAsset, RunOutcome, VideoAsset
+from ..domain.project import (
+    CharacterAsset,
+    KeyframeAsset,
+    LocationAsset,
+    RunOutcome,
+    VideoAsset,
+)
 from ..domain.story import StoryPlan
 
 STEPS: tuple[str, ...] = ("plan", "characters", "keyframes", "script", "videos", "assembly")
 """Step keys used in ``ProgressChanged.step``."""
 
-Asset: TypeAlias = CharacterAsset | KeyframeAsset | VideoAsset
+Asset: TypeAlias = CharacterAsset | KeyframeAsset | VideoAsset | LocationAsset
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,8 @@ class AssetChanged:
         """``character``, ``keyframe`` or ``video`` (the ``AssetKind`` of the asset)."""
         if isinstance(self.asset, CharacterAsset):
             return "character"
+        if isinstance(self.asset, LocationAsset):
+            return "location"
         return "keyframe" if isinstance(self.asset, KeyframeAsset) else "video"
 
     @property
@@ -69,6 +77,8 @@ class AssetChanged:
         """The character name or the scene id."""
         if isinstance(self.asset, CharacterAsset):
             return self.asset.name
+        if isinstance(self.asset, LocationAsset):
+            return self.asset.key
         return self.asset.scene_id
 
 

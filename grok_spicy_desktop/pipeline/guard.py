@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ..backends.base import BackendError, CancelledError
 from ..backends.retry import is_transient
-from ..domain.project import AssetBase, AssetStatus
+from ..domain.project import AssetBase, AssetStatus, CharacterAsset, KeyframeAsset, VideoAsset
 from ..media.ffmpeg import FFmpegCancelled, FFmpegError
 from ..storage.fsutil import StorageError
 from .context import BudgetExceeded, RunAborted, RunContext, disk_full, is_fatal
@@ -44,6 +44,7 @@ def guard(
         if is_fatal(exc):
             ctx.abort(exc)
             raise
+        key = key or asset_key(asset)
         if key is not None and is_transient(exc):
             with ctx.lock:
                 ctx.retry_later.add(key)
@@ -56,6 +57,17 @@ def guard(
             raise
         log.debug("%s failed", label, exc_info=True)
         fail(ctx, asset, label, str(exc), notify)
+
+
+def asset_key(asset: AssetBase) -> tuple[str, str] | None:
+    """("character", name) / ("keyframe", scene id) / ("video", scene id) for the retry list."""
+    if isinstance(asset, CharacterAsset):
+        return ("character", asset.name)
+    if isinstance(asset, KeyframeAsset):
+        return ("keyframe", str(asset.scene_id))
+    if isinstance(asset, VideoAsset):
+        return ("video", str(asset.scene_id))
+    return None
 
 
 def fail(

@@ -11,6 +11,7 @@ from . import prompts
 from .context import RunContext
 from .image_loop import ImageJob, run_image_loop
 from .midframes import make_mid_keyframe, wants_mid
+from .plates import check_plate_clause, keyframe_plate_clause, plates_mode, scene_plate
 
 
 def scene_sheets(ctx: RunContext, scene: Scene) -> tuple[list[str], list[Path]]:
@@ -42,23 +43,33 @@ def make_keyframe(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: Keyfram
     if asset.selected is not None and asset.status == AssetStatus.DONE and asset.locked:
         return
     names, sheets = scene_sheets(ctx, scene)
-    prev = previous_keyframe(ctx, plan, scene)
+    # Plates mode: the setting comes from the location plate (no dependency on another scene);
+    # chained mode: from the previous scene's keyframe. Sheets first: at most 3 references.
+    plate = scene_plate(ctx, scene.scene_id) if len(sheets) < 3 else None
+    prev = None if plates_mode(ctx) else previous_keyframe(ctx, plan, scene)
     refs = list(sheets)
     if prev is not None and len(refs) < 3:
         refs.append(prev)
     has_prev = prev is not None and prev in refs
+    prompt = prompts.keyframe_prompt(plan, scene, names, has_prev)
+    check = prompts.keyframe_check(scene, names)
+    if plate is not None:
+        refs.append(plate)
+        prompt += " " + keyframe_plate_clause(len(refs))
+        check += check_plate_clause(len(refs) + 1)
+    check_refs = [*sheets, plate] if plate is not None else sheets
     job = ImageJob(
         asset=asset,
         slot=f"keyframe:{scene.scene_id}",
         label=f"scene {scene.scene_id} keyframe",
         folder="keyframes",
         stem=f"scene_{scene.scene_id}",
-        first_prompt=prompts.keyframe_prompt(plan, scene, names, has_prev),
+        first_prompt=prompt,
         first_kind="compose" if refs else "generate",
         first_refs=refs,
         aspect_ratio=plan.aspect_ratio,
-        check_instructions=prompts.keyframe_check(scene, names),
-        check_refs=sheets,
+        check_instructions=check,
+        check_refs=check_refs,
         max_attempts=ctx.config.max_keyframe_iterations,
         keep_clause=f"Keep the composition, the {plan.style} style and the {plan.aspect_ratio} framing.",
         hints={
@@ -68,8 +79,9 @@ def make_keyframe(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: Keyfram
             "style": plan.style,
             "palette": plan.color_palette,
             "has_previous": has_prev,
+            "has_plate": plate is not None,
         },
-        fingerprint_files=sheets,
+        fingerprint_files=check_refs,
         notify=lambda: ctx.asset_changed(asset),
     )
     run_image_loop(ctx, job)

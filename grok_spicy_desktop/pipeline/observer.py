@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
-from ..domain.project import CharacterAsset
 from .events import (
     STEPS,
     AssetChanged,
@@ -65,8 +64,7 @@ class LoggingObserver:
             case AssetChanged(asset):
                 if asset.status == "running":
                     return
-                key = asset.name if isinstance(asset, CharacterAsset) else asset.scene_id
-                lg.info("%s %s: %s score=%s", event.kind, key, asset.status, asset.score)
+                lg.info("%s %s: %s score=%s", event.kind, event.key, asset.status, asset.score)
             case ScriptWritten(path):
                 lg.info("script written: %s", path)
             case VideoStarted(scene_id, duration):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from ..backends.base import PlanRequest
+from ..domain.locations import group_settings
 from ..domain.project import AssetStatus, Project
 from ..domain.story import StoryPlan, nearest_aspect_ratio
 from ..domain.validation import normalize_plan
@@ -115,6 +116,9 @@ def estimate_usd(
     if plan is None:
         total += len(durations) * (p.image_call(3) + p.vision_per_call)
     total += n_chars * (p.image + p.vision_per_call)
+    if project.options.keyframe_mode != "chained":  # one location plate per setting
+        plates = (len(durations) + 1) // 2 if plan is None else plates_to_make(project)
+        total += plates * (p.image + p.vision_per_call)
     model = project.options.video_model or cfg.video_model
     resolution = cfg.resolution
     if resolution == "1080p" and "video-1.5" not in model:
@@ -132,3 +136,11 @@ def estimate_usd(
         long_scenes = sum(1 for d in durations if d > 8)  # may get a mid-scene keyframe
         total += long_scenes * (p.image_call(3) + p.vision_per_call)
     return round(total, 2)
+
+
+def plates_to_make(project: Project) -> int:
+    """Settings of the plan whose location plate is not made yet."""
+    assert project.plan is not None
+    keys = group_settings(project.plan.scenes)
+    locs = [project.location(k) for k in keys]
+    return sum(1 for loc in locs if loc is None or loc.status != AssetStatus.DONE or not loc.path)

@@ -16,16 +16,19 @@ from ..domain.project import (
     AssetStatus,
     CharacterAsset,
     KeyframeAsset,
+    LocationAsset,
     Project,
     RunOutcome,
     RunStatus,
     VideoAsset,
+    sync_locations,
 )
 from .characters import make_character
 from .context import RunContext
 from .engine import collect_gaps, guard_asset
 from .events import RunFinished
 from .keyframes import make_keyframe
+from .plates import make_plate
 from .script import write_state
 from .videos import make_video
 
@@ -36,6 +39,8 @@ def find_asset(project: Project, kind: AssetKind, key: str | int) -> AssetBase:
         asset = project.character_asset(str(key))
     elif kind == "keyframe":
         asset = project.keyframe(int(key))
+    elif kind == "location":
+        asset = project.location(str(key))
     else:
         asset = project.video(int(key))
     if asset is None:
@@ -52,16 +57,31 @@ def _reset(asset: AssetBase, *, bump: bool) -> None:
 
 
 def invalidate_scene(project: Project, scene_id: int) -> None:
-    """After an edit of scene ``scene_id``: its keyframe and video, and the next keyframe."""
+    """After an edit of scene ``scene_id``: its keyframe and video, and (chained mode) the next
+    keyframe. Its location plate follows its setting: a new setting gets its own plate record
+    (the old one is dropped only when no other scene uses it, so a shared plate is kept)."""
     assert project.plan is not None
+    project.locations = sync_locations(project.locations, project.plan.scenes)
     ids = [s.scene_id for s in project.plan.scenes]
     for kind, sid in (("keyframe", scene_id), ("video", scene_id)):
         asset = find_asset(project, kind, sid)  # type: ignore[arg-type]
         _reset(asset, bump=False)  # the prompt changed, so the fingerprint changes by itself
-    if scene_id in ids and ids.index(scene_id) + 1 < len(ids):
+    chained = project.options.keyframe_mode == "chained"
+    if chained and scene_id in ids and ids.index(scene_id) + 1 < len(ids):
         nxt = ids[ids.index(scene_id) + 1]
         _reset(find_asset(project, "keyframe", nxt), bump=True)
         _reset(find_asset(project, "video", nxt), bump=False)
+    project.outcome = None
+
+
+def invalidate_location(project: Project, key: str) -> None:
+    """A new plate: the keyframes (and videos) of every scene set there are remade."""
+    loc = project.location(key)
+    for sid in loc.scene_ids if loc is not None else []:
+        for kind in ("keyframe", "video"):
+            asset = find_asset(project, kind, sid)  # type: ignore[arg-type]
+            if not asset.locked:
+                _reset(asset, bump=False)  # the plate's content is in the keyframe's key
     project.outcome = None
 
 
@@ -75,11 +95,16 @@ def regenerate(ctx: RunContext, kind: AssetKind, key: str | int) -> RunOutcome:
         _reset(asset, bump=True)
         if kind == "keyframe":
             invalidate_scene(project, int(key))
+        elif kind == "location":
+            invalidate_location(project, str(key))
     ctx.save()
     label = f"{kind} {key}"
     try:
         if isinstance(asset, CharacterAsset):
             work = partial(make_character, ctx, plan, asset)
+            notify = partial(ctx.asset_changed, asset)
+        elif isinstance(asset, LocationAsset):
+            work = partial(make_plate, ctx, plan, asset)
             notify = partial(ctx.asset_changed, asset)
         else:
             scene = plan.scene(int(key))
@@ -122,4 +147,6 @@ def select_take(project: Project, kind: AssetKind, key: str | int, take_index: i
         video = find_asset(project, "video", key)
         if not video.locked:
             video.status = AssetStatus.PENDING  # its video came from another keyframe
+    if kind == "location":
+        invalidate_location(project, str(key))
     project.outcome = None

@@ -19,10 +19,9 @@ from ..domain.project import AssetStatus, CallRecord, Take, VideoAsset, best_of,
 from ..domain.story import Scene, StoryPlan
 from ..media.probe import probe
 from ..storage.fsutil import unique_path
-from . import file_ids, prompts
+from . import dialogue_prompt, file_ids, prompts
 from .clip_frames import clip_frames, keep_final_frames
 from .context import RunContext
-from .dialogue_prompt import ClipDialogue, clip_dialogue_for, fingerprint_params, with_dialogue
 from .events import VideoStarted
 from .image_loop import score_image
 from .keyframes import scene_sheets
@@ -66,16 +65,7 @@ def video_call(
         prompt = shot.prompt(prompt)
     resolution = shot.resolution if shot is not None else ctx.config.resolution
     pinned = shot is not None and image is not None and shot.pinned
-
-    def dialogue(model: str | None) -> ClipDialogue:
-        return clip_dialogue_for(
-            plan, scene, model=model, silent=ctx.project.options.silent_clips, edit=image is None
-        )
-
-    if ctx.backend.is_offline:
-        talk = dialogue(ctx.model_names["video"])
-    else:
-        talk = dialogue(shot.model if shot is not None else video_model(ctx))
+    talk = dialogue_prompt.for_clip(ctx, plan, scene, shot.model if shot else None, image is None)
 
     def key() -> str:
         on = shot is not None and image is not None and shot.pinned
@@ -88,7 +78,7 @@ def video_call(
             aspect=plan.aspect_ratio if image else None,
             resolution=(shot.resolution if shot else resolution) if image else None,
             **(shot.fingerprint_params() if on and shot is not None else {}),
-            **fingerprint_params(talk),
+            **dialogue_prompt.fingerprint_params(talk),
         )
 
     fp = key()
@@ -121,8 +111,6 @@ def video_call(
     else:
         ctx.check()
         ctx.check_budget(estimate, label)
-        if talk.notice:
-            ctx.note(talk.notice, logging.WARNING)
         req = VideoRequest(
             prompt=prompt,
             image=image,
@@ -140,18 +128,13 @@ def video_call(
             },
             model=None if ctx.backend.is_offline else (shot.model if shot else video_model(ctx)),
         )
-        req = with_dialogue(req, talk)
         if pinned and shot is not None:
             req.last_frame, req.keyframes = shot.last, shot.mids
             req.reference_images = tuple(shot.references)
-        starter = partial(start_with_fallback, ctx, req, shot if pinned else None)
+        sent, to = dialogue_prompt.fill(req, talk), shot if pinned else None
+        starter = partial(start_with_fallback, ctx, sent, to)
         job = start_video(ctx, starter, fp, label, estimate)  # a timeout: retried at the end
-        if talk.reference_audios and not req.reference_audios:  # fell back: a model without voices
-            talk = dialogue(req.model)
-            fp = key()
-            if talk.notice:
-                ctx.note(talk.notice, logging.WARNING)
-        elif pinned and shot is not None and not shot.pinned:
+        if dialogue_prompt.after_start(ctx, req, talk) or (pinned and shot and not shot.pinned):
             fp = key()  # fell back to plain image-to-video: record the job under its real key
         request_id = job.request_id
         ctx.record_pending(fp, label, request_id)
@@ -283,7 +266,7 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             )
 
         (rel, cost, fp), used = ctx.with_moderation(prompt_text, go)
-        _first, last = clip_frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}")
+        _first, last = clip_frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}", both=False)
         score, score_cost = score_image(
             ctx,
             instructions,
@@ -380,6 +363,9 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             )
             break
     final = best_of(made)
+    if final is not None and final.path is not None:  # FFmpeg work outside the shared lock
+        info = probe(ctx.path(final.path))
+        clip_frames(ctx, scene.scene_id, final.path, f"t{made.index(final) + 1}")
     with ctx.lock:
         asset.progress = 1.0
         if final is None:
@@ -390,7 +376,6 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             asset.selected_take = final.index
             asset.status = AssetStatus.DONE
             asset.correction_passes = corrections
-            info = probe(ctx.path(final.path))
             asset.duration = round(info.duration, 3)
             keep_final_frames(ctx, asset, final.path, f"t{made.index(final) + 1}")
     file_ids.harvest(ctx)  # ids of the sheets/keyframes this clip sent, kept with their takes

@@ -37,6 +37,7 @@ ASSET_KINDS: tuple[str, ...] = (
     "references",
     "characters",
     "keyframes",
+    "locations",
     "frames",
     "videos",
     "exports",

@@ -48,6 +48,7 @@ def test_finished_project_has_nothing_stale_and_runs_again() -> None:
 
 def test_new_reference_photo_makes_dependants_stale_and_the_button_says_the_cost() -> None:
     project = done_project(make_plan(4))
+    project.options.keyframe_mode = "chained"  # continuity from the previous keyframe
     assert project.plan is not None
     project.plan.scenes[0].characters_present = ["Mara"]  # Otto is in scene 3 only
     edits.character_changed(project, "Otto")  # what ProjectSession.set_references does
@@ -69,6 +70,7 @@ def test_new_reference_photo_makes_dependants_stale_and_the_button_says_the_cost
 
 def test_scene_edit_invalidates_that_scene_and_the_next_keyframe() -> None:
     project = done_project()
+    project.options.keyframe_mode = "chained"  # plates mode: tests/pipeline/test_plates.py
     scene = project.plan.scene(1).model_copy(update={"action": "runs to the cliff"})  # type: ignore[union-attr]
     edits.update_scene(project, scene)
     todo = work_left(project)

@@ -15,9 +15,9 @@ from grok_spicy_desktop.pipeline.dialogue_prompt import (
     clip_dialogue,
     clip_dialogue_for,
     drop_voices,
+    fill,
     fingerprint_params,
     model_takes_voices,
-    with_dialogue,
 )
 from grok_spicy_desktop.pipeline.plan import estimate_usd
 from grok_spicy_desktop.pipeline.voice_edits import (
@@ -39,7 +39,7 @@ def test_voices_in_speaking_order_and_who_says_what() -> None:
     assert talk.reference_audios == ("rex", "eve")  # Otto speaks first
     assert 'Otto (voice <AUDIO_0>) says: "You first."' in talk.prompt
     assert 'Mara (voice <AUDIO_1>) says: "No, you."' in talk.prompt
-    request = with_dialogue(VideoRequest("A slow push-in.", hints={"k": 1}), talk)
+    request = fill(VideoRequest("A slow push-in.", hints={"k": 1}), talk)
     assert request.prompt.startswith("A slow push-in. Dialogue")
     assert request.reference_audios == ("rex", "eve")
     assert request.hints == {"k": 1, "voices": {"Otto": "rex", "Mara": "eve"}}
@@ -49,7 +49,7 @@ def test_voices_in_speaking_order_and_who_says_what() -> None:
 def test_scene_without_dialogue_sends_no_voices_and_no_words() -> None:
     plan = dialogue_plan()
     talk = clip_dialogue(plan, plan.scenes[1])
-    request = with_dialogue(VideoRequest("Motion."), talk)
+    request = fill(VideoRequest("Motion."), talk)
     assert request.reference_audios == () and request.prompt == "Motion."
     assert fingerprint_params(talk) == {}  # clips made before voices existed stay valid
 
@@ -73,7 +73,7 @@ def test_old_model_gets_no_voices_and_a_notice_silent_gets_no_audio() -> None:
     assert fallback.notice and "not spoken" in fallback.notice and "subtitles" in fallback.notice
     silent = clip_dialogue_for(plan, plan.scenes[0], model="grok-imagine-video-1.5", silent=True)
     assert silent.generate_audio is False and silent.reference_audios == ()
-    assert with_dialogue(VideoRequest("m"), silent).generate_audio is False
+    assert fill(VideoRequest("m"), silent).generate_audio is False
     edit = clip_dialogue_for(plan, plan.scenes[0], model="grok-imagine-video-1.5", silent=False,
                              edit=True)  # fmt: skip
     assert edit.reference_audios == ()  # a correction keeps its input's speech
@@ -152,9 +152,19 @@ def test_unknown_voice_in_project_json_is_the_default_with_a_warning(
 
 def test_drop_voices_takes_the_wording_away_with_the_voices() -> None:
     plan = dialogue_plan()
-    request = with_dialogue(VideoRequest("A slow push-in.", hints={"k": 1}),
+    request = fill(VideoRequest("A slow push-in.", hints={"k": 1}),
                             clip_dialogue(plan, plan.scenes[0]))  # fmt: skip
     assert "<AUDIO_1>" in request.prompt
     drop_voices(request)
     assert request.prompt == "A slow push-in."
     assert request.reference_audios == () and request.hints == {"k": 1}
+
+
+def test_planner_prompt_asks_for_distinct_voices_and_speech_only_when_implied() -> None:
+    from grok_spicy_desktop.backends.prompts_xai import PLANNER_SYSTEM
+    from grok_spicy_desktop.domain.voices import VOICES
+
+    assert all(f"{v.voice_id} ({v.description})" in PLANNER_SYSTEM for v in VOICES)
+    assert "DIFFERENT voice" in PLANNER_SYSTEM
+    assert "only when the concept implies speech" in PLANNER_SYSTEM
+    assert "every `dialogue` empty" in PLANNER_SYSTEM

@@ -41,6 +41,9 @@ def small_ffmpeg() -> str | None:
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    prebuilt = os.environ.get("GROK_SPICY_TEST_BUNDLE")  # e.g. dist/grok-spicy from make package
+    if prebuilt:
+        return Path(prebuilt).resolve()
     if importlib.util.find_spec("PyInstaller") is None:
         pytest.skip("PyInstaller is not installed (pip install -e '.[packaging]')")
     out = tmp_path_factory.mktemp("pyinstaller")
@@ -141,6 +144,7 @@ def test_bundled_ffmpeg_exports_every_quality_and_resolution(
     from grok_spicy_desktop.media.export import QUALITY_PRESETS, ExportOptions, ExportScene, export
     from grok_spicy_desktop.media.graph import RESOLUTIONS, target_size
     from grok_spicy_desktop.media.probe import probe
+    from grok_spicy_desktop.media.subtitles import SpokenLine
 
     monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(bundle / "_internal" / "ffmpeg" / "ffmpeg"))
     ff.find_ffmpeg.cache_clear()
@@ -163,8 +167,8 @@ def test_bundled_ffmpeg_exports_every_quality_and_resolution(
             ff.run_ffmpeg(["-y", *video, *audio, *codecs, "-shortest", str(clip)])
             clips.append(clip)
         scenes = [
-            ExportScene(clips[0], "One", "A fox looks at the moon.", "crossfade"),
-            ExportScene(clips[1], "Two", "The moon looks back.", "cut"),
+            ExportScene(clips[0], "One", (SpokenLine("Fox", "Look at the moon."),), "crossfade"),
+            ExportScene(clips[1], "Two", (SpokenLine("Moon", "I see you."),), "cut"),
         ]
         for quality in QUALITY_PRESETS:
             for resolution in RESOLUTIONS:

@@ -72,8 +72,10 @@ def run(
     **create,
 ):  # type: ignore[no-untyped-def]
     if handle is None:
+        mode = create.pop("keyframe_mode", "plates")
         handle = store.create(
-            create.pop("concept", "A harbour story"), options=RunOptions(backend="offline")
+            create.pop("concept", "A harbour story"),
+            options=RunOptions(backend="offline", keyframe_mode=mode),
         )
     ctx = RunContext(handle, backend, cfg or config(), observer or Recorder(), cancel)
     return handle, run_pipeline(ctx)
@@ -92,13 +94,15 @@ def test_end_to_end_complete_with_ledger_and_final_video(store: ProjectStore) ->
     assert all(v.status == AssetStatus.DONE and v.path for v in p.videos)
     assert (handle.path / "script.md").read_text().startswith("# Test Story")
     assert (handle.path / "state.json").is_file()
-    # 1 plan + 2 x (image+score) + 3 x (image+score) + 3 x (video+score)
-    assert backend.paid_count() == 1 + 4 + 6 + 6
+    # 1 plan + 2 sheets + 1 plate (one setting) x (image+score) + 3 x (image+score)
+    # + 3 x (video+score)
+    assert backend.paid_count() == 1 + 4 + 2 + 6 + 6
     assert p.spent_usd == pytest.approx(sum(c.cost_usd for c in p.calls))
     assert p.spent_usd > 0
-    # scene N's video starts as soon as keyframe N is final
-    names = [e for e, _ in rec.events if e in ("keyframe_done", "video_start")]
-    assert names.index("video_start") == names.index("keyframe_done") + 1
+    # scene N's video starts once keyframe N is final
+    order = [ev for ev in rec.events if ev[0] in ("keyframe_done", "video_start")]
+    for sid in (1, 2, 3):
+        assert order.index(("video_start", sid)) > order.index(("keyframe_done", sid))
 
 
 def test_low_score_then_fix_of_best_take(store: ProjectStore) -> None:
@@ -231,7 +235,7 @@ def test_auth_error_fails_run_with_clear_message(store: ProjectStore) -> None:
 
 def test_edit_scene_invalidates_only_dependants(store: ProjectStore) -> None:
     backend = FakeBackend()
-    handle, _ = run(store, backend)
+    handle, _ = run(store, backend, keyframe_mode="chained")
     project = handle.project
     assert project.plan is not None
     project.plan.scenes[0].action = "a different action"

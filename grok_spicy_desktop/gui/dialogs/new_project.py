@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...app.live_prices import price_source
+from ...domain.locations import KEYFRAME_MODE_LABELS, KEYFRAME_MODES
 from ...domain.project import RunOptions
 from ...domain.story import ASPECT_RATIOS
 from ..characters import IMAGE_FILTER
@@ -121,6 +122,9 @@ class NewProjectDialog(QDialog):
             "at 720p); a key without 1.5 gets 720p clips instead."
         )
         form.addRow("Resolution", self.resolution)
+        self.keyframes = QComboBox()  # issue 18: plates (parallel keyframes) or the chain
+        self.keyframes.addItems([KEYFRAME_MODE_LABELS[mode] for mode in KEYFRAME_MODES])
+        form.addRow("Keyframes", self.keyframes)
 
         backend_box = QVBoxLayout()
         backend_box.setSpacing(4)
@@ -146,6 +150,9 @@ class NewProjectDialog(QDialog):
         self.review = QCheckBox("Let me review and edit the plan before images are made")
         self.review.setChecked(True)
         form.addRow("", self.review)
+        self.silent = QCheckBox("Silent clips (no generated sound; the same price)")
+        self.silent.setToolTip("Clips are made without audio: add music when you export.")
+        form.addRow("", self.silent)
         outer.addLayout(form)
 
         refs_head = QHBoxLayout()
@@ -314,6 +321,8 @@ class NewProjectDialog(QDialog):
             resolution=self.resolution.currentData(),
             backend=self.resolved_backend(),  # type: ignore[arg-type]
             pause_after_plan=self.review.isChecked(),
+            keyframe_mode=KEYFRAME_MODES[max(0, self.keyframes.currentIndex())],  # type: ignore[arg-type]
+            silent_clips=self.silent.isChecked(),
         )
 
     def _schedule_estimate(self, *_: object) -> None:

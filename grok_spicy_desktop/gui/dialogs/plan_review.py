@@ -30,6 +30,7 @@ from ...domain.story import ASPECT_RATIOS, Character, Scene, StoryPlan
 from ...domain.validation import MIN_DESCRIPTION_WORDS, PlanError, normalize_plan
 from ..inspector import SceneForm
 from ..thumbnails import SPACING_L, SPACING_M, SPACING_S
+from ..voice_picker import VoiceCombo, voices_in_use
 from .common import InlineMessage, heading, hint
 
 
@@ -60,6 +61,8 @@ class _CharacterForm(QWidget):
         form.addRow("Role", self.role)
         form.addRow("Appearance", box)
         form.addRow("Personality", self.cues)
+        self.voice = VoiceCombo()
+        form.addRow("Voice", self.voice)
         self.description.textChanged.connect(self._count)
 
     def _count(self) -> None:
@@ -72,6 +75,7 @@ class _CharacterForm(QWidget):
         self.role.setText(character.role)
         self.description.setPlainText(character.visual_description)
         self.cues.setText(", ".join(character.personality_cues))
+        self.voice.set_voice(character.voice)
 
     def character(self) -> Character:
         return Character(
@@ -79,6 +83,7 @@ class _CharacterForm(QWidget):
             role=self.role.text().strip(),
             visual_description=self.description.toPlainText().strip(),
             personality_cues=[c.strip() for c in self.cues.text().split(",") if c.strip()],
+            voice=self.voice.voice(),
         )
 
 
@@ -225,6 +230,8 @@ class PlanReviewDialog(QDialog):
         self._char_row = row
         if 0 <= row < len(self._chars):
             self.char_form.load(self._chars[row])
+            others = [c for i, c in enumerate(self._chars) if i != row]
+            self.char_form.voice.mark_taken(voices_in_use(others))
 
     def _on_scene_row(self, row: int) -> None:
         self._commit_scene()
@@ -245,6 +252,9 @@ class PlanReviewDialog(QDialog):
                     edited.name if n.casefold() == old.casefold() else n
                     for n in scene.characters_present
                 ]
+                for line in scene.dialogue:  # their lines follow the new name
+                    if line.speaker.casefold() == old.casefold():
+                        line.speaker = edited.name
             if 0 <= self._scene_row < len(self._scenes):
                 self.scene_form.set_scene(self._scenes[self._scene_row], self._names())
         item = self.char_list.item(i)

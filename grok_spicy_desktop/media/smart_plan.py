@@ -1,0 +1,174 @@
+"""Smart assembly, part 1: where each clip's keyframes are and which frames can be copied.
+
+``scan_clips`` lists every clip's video packets (one FFmpeg stream-copy pass, ``framecrc``) and
+makes a video-only copy of each clip; ``plan_join`` turns keyframes and transitions into copied
+ranges (whole GOPs) and re-encoded windows (see ``smart_join`` for the whole picture).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from grok_spicy_desktop.media.errors import MediaError
+from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
+from grok_spicy_desktop.media.graph import fade_lengths
+from grok_spicy_desktop.media.probe import input_arg
+
+__all__ = [
+    "DELAY_ARGS",
+    "ClipLayout",
+    "Copy",
+    "Window",
+    "parse_framecrc",
+    "plan_join",
+    "scan_clips",
+]
+
+_TB = re.compile(r"^#tb 0: (\d+)/(\d+)")
+DELAY_ARGS = {0: ["-bf", "0"], 1: ["-bf", "1"], 2: ["-bf", "3", "-x264-params", "b-pyramid=2"]}
+"""x264 settings whose reorder delay (frames between first dts and first pts) is the key."""
+
+
+@dataclass(frozen=True)
+class ClipLayout:
+    """A clip's video packets as the concat demuxer sees them (frame indices at the film fps)."""
+
+    frames: int
+    keyframes: tuple[int, ...]
+    """Frame index of every keyframe, ascending (the first is 0 for a usable clip)."""
+    key_dts: dict[int, Fraction]
+    """Decode timestamp (seconds) of each keyframe's packet."""
+    key_pts: dict[int, Fraction]
+    delay: int
+    """Reorder delay in frames: how far the first packet's dts is before its pts."""
+    time_base: Fraction
+    video_only: Path
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Frames ``[start, end)`` of clip ``clip`` by stream copy (``start`` is a keyframe)."""
+
+    clip: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Window:
+    """Re-encoded join: clip ``left`` frames ``[tail_from, end)`` then clip ``left + 1`` frames
+    ``[skip, head_to)``, overlapping by ``fade`` frames (a cross-fade) or none (a plain join)."""
+
+    left: int
+    tail_from: int
+    tail_frames: int
+    skip: int
+    head_to: int
+    fade: int
+
+    @property
+    def frames(self) -> int:
+        return self.tail_frames + (self.head_to - self.skip) - self.fade
+
+
+def parse_framecrc(text: str, fps: int, video_only: Path) -> ClipLayout:
+    """Read ``-f framecrc`` output of a video stream copy (decode order; ``F=`` marks non-key)."""
+    tb: Fraction | None = None
+    packets: list[tuple[int, int, bool]] = []
+    for line in text.splitlines():
+        match = _TB.match(line)
+        if match:
+            tb = Fraction(int(match.group(1)), int(match.group(2)))
+            continue
+        if not line or line.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split(",")]
+        if len(fields) < 6 or fields[0] != "0":
+            continue
+        packets.append(
+            (int(fields[1]), int(fields[2]), not any(f.startswith("F=") for f in fields))
+        )
+    if tb is None or not packets:
+        raise MediaError(f"{video_only.name}: no video packets found.")
+    first_pts = min(p[1] for p in packets)
+    keyframes: list[int] = []
+    key_dts: dict[int, Fraction] = {}
+    key_pts: dict[int, Fraction] = {}
+    for dts, pts, key in packets:
+        if key:
+            frame = round((pts - first_pts) * tb * fps)
+            keyframes.append(frame)
+            key_dts[frame] = dts * tb
+            key_pts[frame] = pts * tb
+    delay = round((packets[0][1] - packets[0][0]) * tb * fps)
+    return ClipLayout(
+        frames=len(packets),
+        keyframes=tuple(sorted(set(keyframes))),
+        key_dts=key_dts,
+        key_pts=key_pts,
+        delay=delay,
+        time_base=tb,
+        video_only=video_only,
+    )
+
+
+def scan_clips(
+    paths: Sequence[Path], fps: int, folder: Path, cancel: threading.Event | None
+) -> list[ClipLayout]:
+    """One FFmpeg pass: each clip's packet table and a video-only copy of it (stream copy)."""
+    args: list[str | Path] = ["-y"]
+    for path in paths:
+        args += ["-i", input_arg(path)]
+    listings: list[Path] = []
+    video_only: list[Path] = []
+    for i in range(len(paths)):
+        listings.append(folder / f"smart_{i}.crc")
+        video_only.append(folder / f"smart_{i}_v.mp4")
+        args += ["-map", f"{i}:v:0", "-c", "copy", "-f", "framecrc", listings[-1]]
+        args += ["-map", f"{i}:v:0", "-c", "copy", "-f", "mp4", video_only[-1]]
+    run_ffmpeg(args, cancel=cancel, timeout=120.0)
+    layouts = [
+        parse_framecrc(listing.read_text(encoding="utf-8"), fps, vo)
+        for listing, vo in zip(listings, video_only, strict=True)
+    ]
+    for listing in listings:
+        listing.unlink(missing_ok=True)
+    return layouts
+
+
+def plan_join(
+    layouts: Sequence[ClipLayout], transitions: Sequence[str], fps: int
+) -> list[Copy | Window] | None:
+    """Copied ranges and windows for the film, or ``None`` when a smart join is not possible."""
+    if len({lay.delay for lay in layouts}) != 1 or layouts[0].delay not in DELAY_ARGS:
+        return None
+    frames = [lay.frames for lay in layouts]
+    fades = [round(f * fps) for f in fade_lengths([n / fps for n in frames], transitions, fps)]
+    items: list[Copy | Window] = []
+    start = 0
+    for i, lay in enumerate(layouts):
+        if not lay.keyframes or lay.keyframes[0] != 0:
+            return None
+        last = i == len(layouts) - 1
+        kind = "cut" if last else (transitions[i] if i < len(transitions) else "cut")
+        fade = 0 if last else fades[i]
+        skip = 1 if kind == "continuous" else 0
+        if fade == 0 and skip == 0:
+            items.append(Copy(i, start, lay.frames))
+            start = 0
+            continue
+        nxt = layouts[i + 1]
+        end = lay.frames if fade == 0 else max(k for k in lay.keyframes if k <= lay.frames - fade)
+        head = next((k for k in nxt.keyframes if k >= max(fade, skip)), None)
+        if end < start or head is None:
+            return None
+        if end > start:
+            items.append(Copy(i, start, end))
+        items.append(Window(i, end, lay.frames - end, skip, head, fade))
+        start = head
+    return items
