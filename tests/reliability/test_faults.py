@@ -129,7 +129,8 @@ def test_ambiguous_start_that_keeps_failing_ends_complete_with_gaps(
     run = run_once(server, tmp_path / "projects", CONCEPT, end_retry_rounds=rounds)
     assert run.status == "complete_with_gaps", run
     assert run.videos_done == 2 and run.film_seconds > 0
-    assert "scene 1" in run.message, run.message
+    assert "Finished with gaps (1 missing): scene " in run.message, run.message
+    assert "video start got no answer" in run.message, run.message
     assert len(server.timed_out) == 1 + rounds, "one start, plus one per retry round"
     assert run.repeated_paid == 0
 
