@@ -203,9 +203,20 @@ def answered_model(ctx: RunContext, fp: str) -> str:
     return (record.model if record is not None else None) or ctx.model_names["video"]
 
 
-def start_with_fallback(ctx: RunContext, request: VideoRequest, shot: Shot | None) -> VideoJob:
+def start_with_fallback(
+    ctx: RunContext,
+    request: VideoRequest,
+    shot: Shot | None,
+    *,
+    plain_prompt: str | None = None,
+) -> VideoJob:
     """Start a clip; a key refused the 1.5 model falls back to the older one (once, remembered,
-    plain image-to-video: no pinned last/mid frames, no references, 1080p -> 720p)."""
+    plain image-to-video: no pinned last/mid frames, no references, 1080p -> 720p).
+
+    ``plain_prompt`` is what a plain image-to-video request for this clip says: the fallback
+    sends exactly that (no sentence naming dropped references or a pinned last frame), so the
+    clip's fingerprint is the one a later run on the older model computes, and a rerun does not
+    pay for it again."""
     model = request.model or ctx.config.video_model
     try:
         return ctx.backend.start_video(request)
@@ -218,6 +229,8 @@ def start_with_fallback(ctx: RunContext, request: VideoRequest, shot: Shot | Non
     legacy = fall_back(ctx, model, refusal)
     request.model = legacy
     request.last_frame, request.keyframes, request.reference_images = None, (), ()
+    if plain_prompt is not None and shot is not None:
+        request.prompt = plain_prompt
     drop_voices(request)  # and the dialogue wording that names them
     if request.resolution == "1080p":
         request.resolution = effective_resolution(ctx, legacy)

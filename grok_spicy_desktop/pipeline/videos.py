@@ -61,8 +61,9 @@ def video_call(
     """Start (or resume) one paid video job and download it. Returns (rel path, cost, fp)."""
     source = image or video
     assert source is not None
+    motion = prompt  # what a plain image-to-video request says (also after a fallback)
     if shot is not None and image is not None:
-        prompt = shot.prompt(prompt)
+        prompt = shot.prompt(motion)
     resolution = shot.resolution if shot is not None else ctx.config.resolution
     pinned = shot is not None and image is not None and shot.pinned
     talk = dialogue_prompt.for_clip(ctx, plan, scene, shot.model if shot else None, image is None)
@@ -73,7 +74,7 @@ def video_call(
             "video",
             slot=slot,
             files=shot.fingerprint_files() if on and shot is not None else [source],
-            prompt=prompt,
+            prompt=shot.prompt(motion) if on and shot is not None else motion,
             duration=duration,
             aspect=plan.aspect_ratio if image else None,
             resolution=(shot.resolution if shot else resolution) if image else None,
@@ -132,7 +133,7 @@ def video_call(
             req.last_frame, req.keyframes = shot.last, shot.mids
             req.reference_images = tuple(shot.references)
         sent, to = dialogue_prompt.fill(req, talk), shot if pinned else None
-        starter = partial(start_with_fallback, ctx, sent, to)
+        starter = partial(start_with_fallback, ctx, sent, to, plain_prompt=motion)
         job = start_video(ctx, starter, fp, label, estimate)  # a timeout: retried at the end
         if dialogue_prompt.after_start(ctx, req, talk) or (pinned and shot and not shot.pinned):
             fp = key()  # fell back to plain image-to-video: record the job under its real key

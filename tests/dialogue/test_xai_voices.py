@@ -108,10 +108,9 @@ def test_key_refused_15_falls_back_without_voices_or_their_wording(tmp_path: Pat
         (project,) = (tmp_path / "projects").iterdir()
         rerun(server, project, "grok-imagine-video-1.5")
         again = [c.request.prompt for c in server.calls_to("video")[len(sent) :]]
-    # Scene 3 (dialogue, made after the fallback was remembered) keeps its key: not paid again.
-    # (Scene 1, the clip that met the refusal, may be: its prompt still names the dropped
-    # reference images - issue 15's fallback wording, reported.)
-    assert not [p for p in again if p.startswith(("motion 2 ", "motion 3 "))]
+    # No clip is paid again: neither those that met the refusal (their fallback request says
+    # exactly what a plain request says) nor those made after the fallback was remembered.
+    assert again == []
     accepted = [r for r in sent if r.model == "grok-imagine-video"]
     assert accepted and all(len(r.reference_audios) == 0 for r in accepted)
     assert all("<AUDIO_" not in r.prompt and "Dialogue" not in r.prompt for r in accepted)

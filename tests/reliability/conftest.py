@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,11 @@ import pytest
 import tests.xai_server as xs
 from grok_spicy_desktop.storage.settings import Settings, save_settings
 from tests.xai_server import PAID_RPCS, RPC_KIND, XaiTestServer
+
+# What one clean run of the reliability plan (2 characters, 3 scenes, one setting) pays:
+# 1 plan + 2 x (sheet + score) + 1 location plate (+ score) + 3 x (keyframe + score)
+# + 3 x (video + drift score).
+FULL_RUN = Counter({"chat": 10, "image": 6, "video": 3})
 
 REPO = Path(__file__).resolve().parents[2]
 SENTINEL_KEY = "xai-SENTINEL-0123456789abcdefghij"

@@ -145,7 +145,8 @@ def test_unreadable_reference_photo(
 
 
 def _sent_images(server: ReliabilityServer) -> list[Image.Image]:
-    """Every reference image the app sent to the image and vision endpoints, decoded."""
+    """Every reference image the app sent to the image and vision endpoints, decoded: inline
+    data URIs and the images uploaded once to the Files API (then referred to by file id)."""
     uris: list[str] = []
     for call in server.calls:
         req = call.request
@@ -154,18 +155,19 @@ def _sent_images(server: ReliabilityServer) -> list[Image.Image]:
                 uris.append(req.image.image_url)
             uris.extend(i.image_url for i in req.images)
         elif call.rpc == "GetCompletion":
-            uris.extend(
-                c.image_url.image_url
-                for m in req.messages
-                for c in m.content
-                if c.image_url.image_url
-            )
-    images: list[Image.Image] = []
-    for uri in uris:
+            uris.extend(c.image_url.image_url for m in req.messages for c in m.content)
+    blobs: list[bytes] = []
+    for uri in filter(None, uris):  # an empty URL is a reference by file id
         assert uri.startswith(("data:image/jpeg;base64,", "data:image/png;base64,")), uri[:40]
-        img = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+        blobs.append(base64.b64decode(uri.split(",", 1)[1]))
+    uploaded = [f.data for f in server.file_store.files.values()]
+    blobs += [b for b in uploaded if b[:3] == b"\xff\xd8\xff" or b[:8] == b"\x89PNG\r\n\x1a\n"]
+    images: list[Image.Image] = []
+    for blob in blobs:
+        img = Image.open(io.BytesIO(blob))
         img.load()
         images.append(img)
+    assert images, "no image reached the server"
     return images
 
 

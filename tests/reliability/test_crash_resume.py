@@ -22,6 +22,7 @@ import pytest
 from grok_spicy_desktop.media.probe import probe
 from grok_spicy_desktop.storage.project_store import ProjectStore
 from tests.reliability.conftest import (
+    FULL_RUN,
     Cli,
     ReliabilityServer,
     no_traceback,
@@ -34,9 +35,6 @@ from tests.reliability.window import judge, ledger_counts
 pytestmark = pytest.mark.slow
 
 CONCEPT = "A lighthouse keeper befriends a lost whale during a winter storm"
-# 1 plan + 2 x (sheet + score) + 1 location plate (+ score) + 3 x (keyframe + score)
-# + 3 x (video + drift score), as one clean run pays with the plates of issue 18
-FULL_RUN = Counter({"chat": 10, "image": 6, "video": 3})
 SLOW = 60.0  # long enough that the kill always lands mid-call
 
 

@@ -15,6 +15,7 @@ from grok_spicy_desktop.domain.project import RunOptions
 from grok_spicy_desktop.media.probe import probe
 from grok_spicy_desktop.pipeline.observer import null_observer
 from tests.reliability.conftest import (
+    FULL_RUN,
     SENTINEL_KEY,
     Cli,
     ReliabilityServer,
@@ -103,7 +104,7 @@ def test_second_instance_gets_the_project_read_only(
     assert before != (folder / "project.json").read_bytes(), "only the first process wrote"
     assert server.count_repeated_paid() == 0
     # One clean run's worth: the read-only instance paid for nothing.
-    assert dict(server.paid_calls) == {"chat": 9, "image": 5, "video": 3}
+    assert dict(server.paid_calls) == dict(FULL_RUN)
 
 
 @pytest.mark.slow

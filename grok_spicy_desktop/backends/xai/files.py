@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..base import BackendError, ErrorKind
+from ..imaging import prepare_image
 
 log = logging.getLogger(__name__)
 
@@ -149,9 +150,11 @@ class FileRegistry:
             if self._fresh(stored):
                 assert stored is not None
                 return stored.file_id
-            payload = data if data is not None else path.read_bytes()
+            # Uploaded exactly as it would be sent inline: upright, RGB/greyscale, at most 4096 px
+            # and 10 MiB (a 12000 px or CMYK photo is never sent as it is).
+            payload, mime = (data, "image/jpeg") if data is not None else prepare_image(path)
             try:
-                name = f"{digest[:16]}{'.jpg' if variant else path.suffix.lower()}"
+                name = f"{digest[:16]}{'.png' if mime == 'image/png' else '.jpg'}"
                 reply = self._upload(payload, name, self.expiry_s)
             except BackendError as exc:
                 if exc.kind in (ErrorKind.PERMISSION, ErrorKind.NOT_FOUND, ErrorKind.SERVER):
