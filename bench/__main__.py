@@ -280,10 +280,9 @@ def bench_gui(args: argparse.Namespace, work: Path, lat: LatencyModel) -> list[M
     top = sorted(samples.items(), key=lambda kv: -kv[1])[:4]
     if c_worst < 100.0:
         share = (
-            "so the excess in the window runs is the GUI thread's own work: the window "
-            "re-reads the project on every asset event and its panels decode full-size "
-            "thumbnails synchronously (gui/thumbnails.py ThumbnailCache.get via "
-            "timeline/characters refresh), plus Qt layout and painting"
+            "so the excess in the window runs is the GUI thread's own work (repainting the "
+            "cards an event names, Qt layout and painting; thumbnails are decoded off the "
+            "GUI thread by gui/thumb_loader.py): see the stack samples"
         )
     else:
         share = (

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from ..domain.project import CharacterAsset, Project
 from ..domain.rules import PHOTO_FILTER, PHOTO_TYPES_TEXT
 from ..domain.story import Character
+from .thumb_loader import show_thumbnail
 from .thumbnails import (
     SPACING_L,
     SPACING_M,
@@ -156,14 +157,15 @@ class CharacterCard(QFrame):
         return self.findChildren(_RefThumb)
 
     def update_content(self) -> None:
-        asset, root, pal = self.asset, self.panel.root, self.palette()
+        asset, root = self.asset, self.panel.root
         rel = asset.portrait_path if asset else None
-        pix = shared_cache().get(root / rel, PORTRAIT, crop=True) if (root and rel) else None
-        if pix is None:
-            pix = placeholder_pixmap(
-                PORTRAIT, "No portrait yet" if not rel else "File missing", pal
-            )
-        self.portrait.setPixmap(pix)
+        show_thumbnail(
+            self.portrait,
+            root / rel if (root and rel) else None,
+            PORTRAIT,
+            empty="No portrait yet",
+            missing="File missing",
+        )
         status = str(asset.status) if asset else "pending"
         self.chip.set_status(status_text(status, asset.score if asset else None), status)
 

@@ -26,14 +26,13 @@ from ..domain.locations import KEYFRAME_MODE_LABELS
 from ..domain.project import LocationAsset, Project
 from ..pipeline.context import RunConfig
 from ..pipeline.mode_estimate import mode_estimates, modes_text
+from .thumb_loader import show_thumbnail
 from .thumbnails import (
     SPACING_M,
     StatusChip,
     add_take_menu,
     paint_card_frame,
-    placeholder_pixmap,
     set_muted,
-    shared_cache,
     status_text,
 )
 
@@ -96,11 +95,13 @@ class LocationCard(QFrame):
     def update_content(self, asset: LocationAsset) -> None:
         self.asset = asset
         root, rel = self.panel.root, asset.plate_path
-        pix = shared_cache().get(root / rel, PLATE, crop=True) if (root and rel) else None
-        if pix is None:
-            text = "No plate yet" if not rel else "File missing"
-            pix = placeholder_pixmap(PLATE, text, self.palette())
-        self.plate.setPixmap(pix)
+        show_thumbnail(
+            self.plate,
+            root / rel if (root and rel) else None,
+            PLATE,
+            empty="No plate yet",
+            missing="File missing",
+        )
         self.setting_label.setText(asset.setting or asset.key)
         self.scenes_label.setText(scenes_text(asset.scene_ids))
         self.chip.set_status(status_text(str(asset.status), asset.score), str(asset.status))

@@ -23,14 +23,13 @@ from PySide6.QtWidgets import (
 
 from ..domain.project import KeyframeAsset, VideoAsset
 from ..domain.story import Scene
+from .thumb_loader import show_thumbnail
 from .thumbnails import (
     SPACING_S,
     StatusChip,
     add_take_menu,
     paint_card_frame,
-    placeholder_pixmap,
     set_muted,
-    shared_cache,
     status_text,
 )
 
@@ -106,16 +105,14 @@ class SceneCard(QFrame):
         self.meta.setText(
             f"Scene {scene.scene_id} · {scene.duration_seconds} s · {scene.transition}"
         )
-        pal = self.palette()
-
         rel = keyframe.path if keyframe else None
-        pix = (
-            shared_cache().get(root / rel, self.thumb.size(), crop=True) if (root and rel) else None
+        show_thumbnail(
+            self.thumb,
+            root / rel if (root and rel) else None,
+            self.thumb.size(),
+            empty="Keyframe not made yet",
+            missing="Keyframe file is missing",
         )
-        if pix is None:
-            msg = "Keyframe not made yet" if not rel else "Keyframe file is missing"
-            pix = placeholder_pixmap(self.thumb.size(), msg, pal)
-        self.thumb.setPixmap(pix)
 
         k_status = "stale" if stale[0] else (str(keyframe.status) if keyframe else "pending")
         v_status = "stale" if stale[1] else (str(video.status) if video else "pending")

@@ -78,6 +78,7 @@ def take_screenshot(
     from .app import create_app
     from .main_window import MainWindow
     from .theme import apply_theme
+    from .thumb_loader import thumbnail_loader
 
     app = create_app()
     settings = load_settings()
@@ -102,6 +103,7 @@ def take_screenshot(
                 still = session.resolve(keyframe.path) if keyframe is not None else None
                 if still is not None and still.exists():
                     window.preview.show_still(still)
+        thumbnail_loader().wait_idle()  # thumbnails decoded off the GUI thread
         _wait(200)  # let layouts, thumbnails and the frame paint settle
         pixmap = window.grab()
         if pixmap.isNull() or not pixmap.save(str(png_path), "PNG"):

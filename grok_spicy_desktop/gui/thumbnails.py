@@ -170,8 +170,28 @@ def set_muted(label: QLabel) -> QLabel:
     return label
 
 
+_placeholders: OrderedDict[tuple[int, int, str, int, int], QPixmap] = OrderedDict()
+
+
 def placeholder_pixmap(size: QSize, text: str, palette: QPalette) -> QPixmap:
-    """A neutral tile with a short caption, used where an image does not exist yet."""
+    """A neutral tile with a short caption, used where an image does not exist yet (painted once
+    per size, text and theme: cards repaint it often during a run)."""
+    key = (
+        size.width(),
+        size.height(),
+        text,
+        palette.color(QPalette.ColorRole.Base).rgba(),
+        palette.color(QPalette.ColorRole.WindowText).rgba(),
+    )
+    hit = _placeholders.get(key)
+    if hit is None:
+        hit = _placeholders[key] = _paint_placeholder(size, text, palette)
+        while len(_placeholders) > 64:
+            _placeholders.popitem(last=False)
+    return hit
+
+
+def _paint_placeholder(size: QSize, text: str, palette: QPalette) -> QPixmap:
     pix = QPixmap(size)
     pix.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pix)
@@ -194,43 +214,68 @@ def placeholder_pixmap(size: QSize, text: str, palette: QPalette) -> QPixmap:
     return pix
 
 
+ThumbKey = tuple[str, int, int, int, bool]
+
+
+def thumb_key(path: Path | None, size: QSize, crop: bool) -> ThumbKey | None:
+    """(path, mtime, width, height, crop), or None when there is no such file."""
+    if path is None:
+        return None
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    return (str(path), mtime, size.width(), size.height(), crop)
+
+
+def decode_thumbnail(path: Path, size: QSize, *, crop: bool = False) -> QImage | None:
+    """Decode and scale one image (QImage work only: safe on any thread)."""
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    full = reader.size()
+    if full.isValid() and full.width() > 2 * size.width() and full.height() > 2 * size.height():
+        # Decode at about twice the thumbnail size (cheap for JPEG; always less work to scale).
+        mode = (
+            Qt.AspectRatioMode.KeepAspectRatioByExpanding
+            if crop
+            else Qt.AspectRatioMode.KeepAspectRatio
+        )
+        reader.setScaledSize(full.scaled(size * 2, mode))
+    image = reader.read()
+    if image.isNull():
+        return None
+    return scale_image(image, size, crop=crop)
+
+
 class ThumbnailCache:
     """Scaled pixmaps keyed by (path, mtime, size); least recently used entries drop first."""
 
     def __init__(self, max_entries: int = 512) -> None:
         self._max = max_entries
-        self._items: OrderedDict[tuple[str, int, int, int, bool], QPixmap] = OrderedDict()
+        self._items: OrderedDict[ThumbKey, QPixmap] = OrderedDict()
 
     def get(self, path: Path | None, size: QSize, *, crop: bool = False) -> QPixmap | None:
         """The image at ``path`` scaled to fit (or, with ``crop``, to fill) ``size``; ``None``
-        when the file is missing or unreadable."""
-        if path is None:
+        when the file is missing or unreadable. Decodes on the calling thread when not cached
+        (``thumb_loader.show_thumbnail`` decodes on a pool thread instead)."""
+        key = thumb_key(path, size, crop)
+        if key is None:
             return None
-        try:
-            mtime = path.stat().st_mtime_ns
-        except OSError:
+        hit = self.peek(key)
+        if hit is not None:
+            return hit
+        image = decode_thumbnail(Path(key[0]), size, crop=crop)
+        if image is None:
             return None
-        key = (str(path), mtime, size.width(), size.height(), crop)
+        return self.put(key, QPixmap.fromImage(image))
+
+    def peek(self, key: ThumbKey) -> QPixmap | None:
         hit = self._items.get(key)
         if hit is not None:
             self._items.move_to_end(key)
-            return hit
-        reader = QImageReader(str(path))
-        reader.setAutoTransform(True)
-        full = reader.size()
-        if full.isValid() and full.width() > 2 * size.width() and full.height() > 2 * size.height():
-            # Decode at about twice the thumbnail size (cheap for JPEG; always less work to scale):
-            # full-size decodes on the GUI thread were the worst event-loop stalls of a run.
-            mode = (
-                Qt.AspectRatioMode.KeepAspectRatioByExpanding
-                if crop
-                else Qt.AspectRatioMode.KeepAspectRatio
-            )
-            reader.setScaledSize(full.scaled(size * 2, mode))
-        image = reader.read()
-        if image.isNull():
-            return None
-        pix = QPixmap.fromImage(scale_image(image, size, crop=crop))
+        return hit
+
+    def put(self, key: ThumbKey, pix: QPixmap) -> QPixmap:
         self._items[key] = pix
         while len(self._items) > self._max:
             self._items.popitem(last=False)
