@@ -143,6 +143,7 @@ def bench_schedule(args: argparse.Namespace, work: Path, lat: LatencyModel) -> l
             )
         )
     for tag, s in stories.items():
+        story_scenes = int(tag.rsplit("/", 1)[-1].removesuffix("sc"))  # "plates, 3ch/8sc" -> 8
         total = sum(s["paid_calls"].values())
         expected = sum(s["paid_calls_expected"].values())
         out.append(
@@ -179,11 +180,12 @@ def bench_schedule(args: argparse.Namespace, work: Path, lat: LatencyModel) -> l
                 f"Bytes sent to the API ({tag})",
                 float(s["bytes_sent"]),
                 "bytes",
-                BYTES_BEFORE_FILES_API.get(scenes, 0) * 0.5 or None,
+                BYTES_BEFORE_FILES_API.get(story_scenes, 0) * 0.5 or None,
                 runs=args.runs,
                 note=(
                     "every request's serialized size at the test server (uploads included); "
-                    f"before the Files API (images inline): {BYTES_BEFORE_FILES_API.get(scenes)}"
+                    "before the Files API (images inline): "
+                    f"{BYTES_BEFORE_FILES_API.get(story_scenes, 'not measured')}"
                 ),
             )
         )
