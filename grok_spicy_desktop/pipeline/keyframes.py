@@ -71,16 +71,10 @@ def make_keyframe(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: Keyfram
         check_instructions=check,
         check_refs=check_refs,
         max_attempts=ctx.config.max_keyframe_iterations,
-        keep_clause=f"Keep the composition, the {plan.style} style and the {plan.aspect_ratio} framing.",
-        hints={
-            "kind": "keyframe",
-            "scene": scene.model_dump(),
-            "characters": names,
-            "style": plan.style,
-            "palette": plan.color_palette,
-            "has_previous": has_prev,
-            "has_plate": plate is not None,
-        },
+        keep_clause=prompts.keyframe_keep_clause(plan),
+        hints=prompts.keyframe_hints(
+            plan, scene, names, has_previous=has_prev, has_plate=plate is not None
+        ),
         fingerprint_files=check_refs,
         notify=lambda: ctx.asset_changed(asset),
     )

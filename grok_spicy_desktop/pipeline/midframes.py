@@ -87,15 +87,8 @@ def make_mid_keyframe(
         check_instructions=prompts.keyframe_check(later, names[:2]),
         check_refs=sheets,
         max_attempts=ctx.config.max_keyframe_iterations,
-        keep_clause=f"Keep the composition, the {plan.style} style and the {plan.aspect_ratio} framing.",
-        hints={
-            "kind": "keyframe",
-            "scene": later.model_dump(),
-            "characters": names,
-            "style": plan.style,
-            "palette": plan.color_palette,
-            "has_previous": True,
-        },
+        keep_clause=prompts.keyframe_keep_clause(plan),
+        hints=prompts.keyframe_hints(plan, later, names, has_previous=True),
         fingerprint_files=refs,
     )
     try:

@@ -7,6 +7,7 @@ keyframe prompts say which reference image is which; video prompts carry motion 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ..domain.story import Character, Scene, StoryPlan
 
@@ -114,3 +115,22 @@ def drift_check(scene: Scene, names_with_refs: Sequence[str]) -> str:
         f"references (face, hair, clothing, colours)? Score consistency. Scene action: {scene.action}. "
         "List concrete issues and give a short fix instruction for a video edit."
     )
+
+
+def keyframe_keep_clause(plan: StoryPlan) -> str:
+    """What a keyframe fix must keep (scene keyframes and mid-scene keyframes alike)."""
+    return f"Keep the composition, the {plan.style} style and the {plan.aspect_ratio} framing."
+
+
+def keyframe_hints(
+    plan: StoryPlan, scene: Scene, names: list[str], **flags: bool
+) -> dict[str, Any]:
+    """The renderer hints of a keyframe request; ``flags`` say what its references are."""
+    return {
+        "kind": "keyframe",
+        "scene": scene.model_dump(),
+        "characters": names,
+        "style": plan.style,
+        "palette": plan.color_palette,
+        **flags,
+    }
