@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from grok_spicy_desktop.app.edits import update_scene
-from grok_spicy_desktop.backends.base import ImageRequest, ImageResult
 from grok_spicy_desktop.app.work import work_left
+from grok_spicy_desktop.backends.base import ImageRequest, ImageResult
 from grok_spicy_desktop.domain.locations import group_settings, setting_key
 from grok_spicy_desktop.domain.project import AssetStatus, RunOptions
 from grok_spicy_desktop.domain.story import StoryPlan
