@@ -304,6 +304,7 @@ def soak(lat: LatencyModel, work: Path, scenes: int = 12, clip_seconds: int = 3)
         proc.communicate(timeout=30)
         persisted = ledger_counts(folder / "project.json")
         env = child_env(XAI_API_KEY=BENCH_KEY, XAI_API_HOST=server.host)
+        resumed_at = time.monotonic()
         resumed = subprocess.Popen(
             [python(), "-m", "grok_spicy_desktop", "resume", str(folder)],
             env=env,
@@ -313,7 +314,7 @@ def soak(lat: LatencyModel, work: Path, scenes: int = 12, clip_seconds: int = 3)
         )
         second = _watch(resumed)
         _out, err = resumed.communicate(timeout=60)
-        report = judge(server.paid_log(), killed_at, persisted)
+        report = judge(server.paid_log(), killed_at, persisted, resumed_at)
         paid = dict(server.paid_calls)
     from grok_spicy_desktop.media.probe import probe
 

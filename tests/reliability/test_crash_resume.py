@@ -12,6 +12,7 @@ kill window (``window.KILL_WINDOW_S``) before the kill. Every other repeat fails
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -172,13 +173,14 @@ def test_sigkill_then_resume_pays_nothing_twice(
     finally:
         handle.close()
 
+    resumed_at = time.monotonic()
     resumed = cli.run("resume", str(folder), timeout=120)
     assert resumed.returncode == 0, resumed.stderr
     assert no_traceback(resumed.stderr)
     final = Path(resumed.stdout.strip().splitlines()[-1])
     assert final == (folder / "final_video.mp4").resolve() and final.is_file()
     assert probe(final).duration > 3.0
-    report = judge(server.paid_log(), killed_at, persisted)
+    report = judge(server.paid_log(), killed_at, persisted, resumed_at)
     print(f"{point.name}: {report}")
     assert report.avoidable == [], f"{report}; {_repeats(server)}"
     excused = report.may_pay_again()

@@ -51,6 +51,7 @@ class KillReport:
     unavoidable: list[Repeat] = field(default_factory=list)
     avoidable: list[Repeat] = field(default_factory=list)
     lost_in_window: Counter[str] = field(default_factory=Counter)  # may be paid again
+    answered_after_kill: Counter[str] = field(default_factory=Counter)  # on the wire at the kill
 
     def may_pay_again(self) -> Counter[str]:
         """Per kind, how many paid calls on resume the kill window excuses."""
@@ -66,7 +67,8 @@ class KillReport:
             )
 
         return (
-            f"unpersisted at the kill: {self.unpersisted_at_kill} (within the window: "
+            f"unpersisted at the kill: {self.unpersisted_at_kill}; answered to the dead client "
+            f"after it: {dict(self.answered_after_kill)} (lost, may be paid again: "
             f"{dict(self.lost_in_window)}); unavoidable repeats "
             f"(<= {KILL_WINDOW_S * 1000:.0f} ms): [{fmt(self.unavoidable)}]; "
             f"repeats that are the app's fault: [{fmt(self.avoidable)}]"
@@ -92,8 +94,14 @@ def judge(
     paid_log: list[tuple[tuple[str, bytes], float]],
     killed_at: float,
     persisted: Counter[str],
+    resumed_at: float | None = None,
 ) -> KillReport:
-    """Classify repeated paid requests against the kill time (all times ``time.monotonic``)."""
+    """Classify repeated paid requests against the kill time (all times ``time.monotonic``).
+
+    ``resumed_at``: when the resume started. Answers billed between the kill and then were on
+    the wire at the kill, answered to a dead client: lost, so each may be paid again (its
+    resend is not always byte-identical: an image uploaded just before the kill is uploaded
+    again, with a new file id, when its id had not been saved yet)."""
     before = Counter(PAID_RPCS[rpc] for (rpc, _b), t in paid_log if t <= killed_at)
     unpersisted = {k: n - persisted.get(k, 0) for k, n in before.items() if n > persisted.get(k, 0)}
     report = KillReport(unpersisted_at_kill=unpersisted)
@@ -109,6 +117,11 @@ def judge(
                 report.lost_in_window[kind] += 1
             else:
                 report.avoidable.append(lost)
+    if resumed_at is not None:
+        for (rpc, _b), t in paid_log:
+            if killed_at < t < resumed_at:
+                report.lost_in_window[PAID_RPCS[rpc]] += 1
+                report.answered_after_kill[PAID_RPCS[rpc]] += 1
     first_sent: dict[tuple[str, bytes], float] = {}
     for item, sent in paid_log:
         if item not in first_sent:
