@@ -20,6 +20,7 @@ or a window that would swallow a whole clip); the caller then falls back to the 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grok_spicy_desktop.media._steps import ProgressFn, check_cancel
+from grok_spicy_desktop.media.audio_chunks import (
+    audio_layout,
+    chunk_args,
+    mux_args,
+    plan_chunks,
+    splice,
+)
 from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
 from grok_spicy_desktop.media.graph import AUDIO_RATE, fade_lengths
 from grok_spicy_desktop.media.probe import input_arg, probe
@@ -45,9 +53,10 @@ log = logging.getLogger(__name__)
 __all__ = ["SmartResult", "smart_assemble", "smart_join"]
 
 WINDOW_CRF = 19
-WINDOW_PRESET = "superfast"
-"""A window is about a second and a half: a fast preset keeps the join cheap, CRF keeps quality."""
-_AUDIO_FORMAT = f"aformat=sample_fmts=fltp:sample_rates={AUDIO_RATE}:channel_layouts=stereo"
+WINDOW_PRESET = "ultrafast"
+"""A window is about a second and a half: the fastest preset keeps the join cheap (every job is
+single-threaded and the jobs share the cores), CRF keeps quality."""
+_ONE_THREAD = ["-threads", "1"]
 
 
 def _window_args(
@@ -56,17 +65,20 @@ def _window_args(
     parts = []
     fmt = "setpts=PTS-STARTPTS,settb=AVTB,format=yuv420p"
     if win.tail_frames:
-        # Seek a hair before the keyframe: the demuxer lands on it and nothing is dropped.
-        seek = max(0.0, win.tail_from / fps - 0.0001)
+        # Seek a quarter frame past the keyframe: the demuxer lands on it (never on the one
+        # before, which would decode a whole extra GOP) and ``-noaccurate_seek`` drops nothing.
+        seek = (win.tail_from + 0.25) / fps
         # ``-t`` (plus a frame of slack): decode no more than the window needs.
         span = f"{(win.tail_frames + 1) / fps:.6f}"
-        inputs: list[str | Path] = ["-ss", f"{seek:.6f}", "-t", span, "-an", "-i"]
+        inputs: list[str | Path] = [*_ONE_THREAD, "-noaccurate_seek", "-ss", f"{seek:.6f}"]
+        inputs += ["-t", span, "-an", "-i"]
         inputs.append(input_arg(paths[win.left]))
         parts.append(f"[0:v:0]trim=end_frame={win.tail_frames},{fmt}[l]")
         right = 1
     else:
         inputs, right = [], 0
-    inputs += ["-t", f"{(win.head_to + 1) / fps:.6f}", "-an", "-i", input_arg(paths[win.left + 1])]
+    inputs += [*_ONE_THREAD, "-t", f"{(win.head_to + 1) / fps:.6f}", "-an"]
+    inputs += ["-i", input_arg(paths[win.left + 1])]
     parts.append(f"[{right}:v:0]trim=start_frame={win.skip}:end_frame={win.head_to},{fmt}[r]")
     if not win.tail_frames:
         parts.append("[r]null[v]")
@@ -78,45 +90,12 @@ def _window_args(
     else:
         parts.append("[l][r]concat=n=2:v=1:a=0[v]")
     return [
-        "-y", *inputs, "-filter_complex", ";".join(parts), "-map", "[v]", "-an",
-        "-c:v", "libx264", "-preset", WINDOW_PRESET, "-crf", str(WINDOW_CRF),
+        "-y", *inputs, "-filter_complex", ";".join(parts), "-filter_complex_threads", "1",
+        "-map", "[v]", "-an", *_ONE_THREAD, "-c:v", "libx264", "-preset", WINDOW_PRESET, "-crf", str(WINDOW_CRF),
         "-profile:v", profile.lower(), "-pix_fmt", "yuv420p", "-r", str(fps),
         *DELAY_ARGS[layout.delay], "-g", str(max(1, win.frames)),
         "-video_track_timescale", str(layout.time_base.denominator),
         "-map_metadata", "-1", "-f", "mp4", dest,
-    ]  # fmt: skip
-
-
-def _audio_args(
-    paths: Sequence[Path], layouts: Sequence[ClipLayout], transitions: Sequence[str], fps: int,
-    dest: Path,
-) -> list[str | Path]:  # fmt: skip
-    frames = [lay.frames for lay in layouts]
-    fades = fade_lengths([n / fps for n in frames], transitions, fps)
-    parts: list[str] = []
-    inputs: list[str | Path] = []
-    for i, path in enumerate(paths):
-        inputs += ["-vn", "-i", input_arg(path)]
-        skip = 1 if i and transitions[i - 1] == "continuous" else 0
-        first = round(skip * AUDIO_RATE / fps)
-        last = round(frames[i] * AUDIO_RATE / fps)
-        parts.append(
-            f"[{i}:a:0]aresample={AUDIO_RATE},{_AUDIO_FORMAT},apad,"
-            f"atrim=start_sample={first}:end_sample={last},asetpts=PTS-STARTPTS[a{i}]"
-        )
-    sound = "a0"
-    for i in range(1, len(paths)):
-        fade = fades[i - 1]
-        if fade > 0:
-            parts.append(
-                f"[{sound}][a{i}]acrossfade=ns={round(fade * AUDIO_RATE)}:c1=tri:c2=tri[x{i}]"
-            )
-        else:
-            parts.append(f"[{sound}][a{i}]concat=n=2:v=0:a=1[x{i}]")
-        sound = f"x{i}"
-    return [
-        "-y", *inputs, "-filter_complex", ";".join(parts), "-map", f"[{sound}]",
-        "-c:a", "aac", "-b:a", "128k", "-ar", str(AUDIO_RATE), "-ac", "2", "-f", "mp4", dest,
     ]  # fmt: skip
 
 
@@ -144,6 +123,35 @@ def _concat_listing(
     return "\n".join(lines) + "\n"
 
 
+def _window_cost(win: Window) -> float:
+    """Rough CPU seconds of a window (1 thread, 720p): decoded and encoded frames."""
+    return 0.03 + 0.0035 * (win.tail_frames + win.head_to) + 0.0065 * win.frames
+
+
+def _audio_cost(samples: int) -> float:
+    """Rough CPU seconds of an audio chunk (1 thread): the AAC encoder dominates."""
+    return 0.03 + 0.02 * samples / AUDIO_RATE
+
+
+def _makespan(costs: Sequence[float], workers: int) -> float:
+    """Finish time of ``costs`` run longest first on ``workers`` (what the pool does)."""
+    loads = [0.0] * workers
+    for cost in sorted(costs, reverse=True):
+        loads[loads.index(min(loads))] += cost
+    return max(loads)
+
+
+def _chunk_count(total: int, windows: Sequence[Window], workers: int) -> int:
+    """How many audio chunks pack best with the windows on ``workers`` cores."""
+    base = [_window_cost(w) for w in windows]
+
+    def finish(count: int) -> float:
+        chunks = plan_chunks(total, count)
+        return _makespan(base + [_audio_cost(c.samples) for c in chunks], workers)
+
+    return min(range(1, 4 * workers + 1), key=finish)
+
+
 def smart_join(
     paths: Sequence[Path],
     layouts: Sequence[ClipLayout],
@@ -157,21 +165,34 @@ def smart_join(
     cancel: threading.Event | None,
     progress: ProgressFn | None,
 ) -> float:
-    """Encode the windows and the audio (in parallel), then copy everything into ``dest_tmp``.
+    """Encode the windows and the audio chunks (in parallel), then copy everything into
+    ``dest_tmp``.
 
-    Returns the film's length in seconds (whole frames).
+    Every job is single-threaded and the pool has one worker per core, longest job first, so
+    the cores stay evenly busy. Returns the film's length in seconds (whole frames).
     """
+    workers = max(1, os.cpu_count() or 1)
     windows = {
         n: folder / f"smart_window_{n}.mp4"
         for n, item in enumerate(items)
         if isinstance(item, Window)
     }
-    audio = folder / "smart_audio.m4a"
-    jobs: list[list[str | Path]] = [_audio_args(paths, layouts, transitions, fps, audio)]
+    frames = [lay.frames for lay in layouts]
+    sound = audio_layout(frames, transitions, fade_lengths([n / fps for n in frames],
+                         transitions, fps), fps)  # fmt: skip
+    wins = [item for item in items if isinstance(item, Window)]
+    chunks = plan_chunks(sound.total, _chunk_count(sound.total, wins, workers))
+    encoded = [folder / f"smart_audio_{k}.aac" for k in range(len(chunks))]
+    jobs = [
+        (_audio_cost(chunk.samples), chunk_args(paths, sound, chunk, path))
+        for chunk, path in zip(chunks, encoded, strict=True)
+    ]
     for n, path in windows.items():
         win = items[n]
         assert isinstance(win, Window)
-        jobs.append(_window_args(win, paths, layouts[win.left], fps, profile, path))
+        args = _window_args(win, paths, layouts[win.left], fps, profile, path)
+        jobs.append((_window_cost(win), args))
+    jobs.sort(key=lambda job: -job[0])
     done = 0
     lock = threading.Lock()
 
@@ -183,44 +204,26 @@ def smart_join(
             if progress:
                 progress(0.9 * done / len(jobs))
 
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="smart-join") as pool:
-        for fut in [pool.submit(encode, job) for job in jobs]:
-            fut.result()
-    check_cancel(cancel)
-    total = sum((i.end - i.start) if isinstance(i, Copy) else i.frames for i in items) / fps
+    audio = folder / "smart_audio.aac"
     listing = folder / "smart_concat.txt"
-    listing.write_text(_concat_listing(items, layouts, windows, fps), encoding="utf-8")
+    temporary = [listing, audio, *encoded, *windows.values(), *(lay.video_only for lay in layouts)]
     try:
-        run_ffmpeg(
-            [
-                "-y",
-                "-f",
-                "concat",
-                "-safe",
-                "0",
-                "-i",
-                input_arg(listing),
-                "-i",
-                input_arg(audio),
-                "-map",
-                "0:v:0",
-                "-map",
-                "1:a:0",
-                "-c",
-                "copy",
-                "-t",
-                f"{total:.6f}",
-                "-movflags",
-                "+faststart",
-                "-f",
-                "mp4",
-                dest_tmp,
-            ],
-            cancel=cancel,
-            timeout=max(120.0, total * 2),
-        )
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="smart-join") as pool:
+            for fut in [pool.submit(encode, args) for _, args in jobs]:
+                fut.result()
+        check_cancel(cancel)
+        packets = splice(chunks, encoded, audio)
+        total = sum((i.end - i.start) if isinstance(i, Copy) else i.frames for i in items) / fps
+        listing.write_text(_concat_listing(items, layouts, windows, fps), encoding="utf-8")
+        mux: list[str | Path] = [
+            "-y", "-f", "concat", "-safe", "0", "-i", input_arg(listing),
+            "-i", input_arg(audio), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
+            *mux_args(packets, sound.total), "-t", f"{total:.6f}",
+            "-movflags", "+faststart", "-f", "mp4", dest_tmp,
+        ]  # fmt: skip
+        run_ffmpeg(mux, cancel=cancel, timeout=max(120.0, total * 2))
     finally:
-        for path in [listing, audio, *windows.values(), *(lay.video_only for lay in layouts)]:
+        for path in temporary:
             path.unlink(missing_ok=True)
     if progress:
         progress(1.0)
