@@ -37,11 +37,12 @@ from grok_spicy_desktop.media.audio_chunks import (
 )
 from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
 from grok_spicy_desktop.media.graph import AUDIO_RATE, fade_lengths
-from grok_spicy_desktop.media.probe import input_arg, probe
+from grok_spicy_desktop.media.probe import input_arg
 from grok_spicy_desktop.media.smart_plan import (
     DELAY_ARGS,
     ClipLayout,
     Copy,
+    Scan,
     Window,
     plan_join,
     scan_clips,
@@ -233,7 +234,8 @@ def smart_join(
 @dataclass(frozen=True)
 class SmartResult:
     duration: float
-    """Measured length of the written file, seconds."""
+    """Length of the written film, seconds: whole video frames, and the audio is cut to exactly
+    the same number of samples (so probing the file, another FFmpeg run, would only repeat it)."""
     durations: list[float]
     fades: list[float]
     windows: int
@@ -248,23 +250,24 @@ def smart_assemble(
     profile: str,
     cancel: threading.Event | None,
     progress: ProgressFn | None,
+    scan: Scan | None = None,
 ) -> SmartResult | None:
     """Join conforming ``paths`` into ``dest`` the smart way; ``None`` when it cannot (then
-    nothing was written and the caller re-encodes)."""
-    layouts = scan_clips(paths, fps, folder, cancel)
+    nothing was written and the caller re-encodes). ``scan`` is the clips' ``scan_clips``
+    when the caller already has it."""
+    scan = scan or scan_clips(paths, fps, folder, cancel)
+    layouts = scan.layouts
     items = plan_join(layouts, transitions, fps)
     if items is None:
-        for lay in layouts:
-            lay.video_only.unlink(missing_ok=True)
+        scan.discard()
         log.info("Smart assembly not possible (keyframes too sparse); re-encoding the film.")
         return None
     with staged(dest) as tmp:
-        smart_join(
+        length = smart_join(
             paths, layouts, items, transitions, fps, profile, tmp, folder,
             cancel=cancel, progress=progress,
         )  # fmt: skip
         check_cancel(cancel)
-        measured = probe(tmp).duration
     durations = [
         (lay.frames - (1 if i and transitions[i - 1] == "continuous" else 0)) / fps
         for i, lay in enumerate(layouts)
@@ -272,4 +275,4 @@ def smart_assemble(
     fades = fade_lengths([lay.frames / fps for lay in layouts], transitions, fps)
     windows = sum(isinstance(item, Window) for item in items)
     log.info("Smart assembly: %d clips, %d re-encoded windows", len(paths), windows)
-    return SmartResult(measured, durations, fades, windows)
+    return SmartResult(length, durations, fades, windows)

@@ -1,7 +1,8 @@
 """Smart assembly, part 1: where each clip's keyframes are and which frames can be copied.
 
-``scan_clips`` lists every clip's video packets (one FFmpeg stream-copy pass, ``framecrc``) and
-makes a video-only copy of each clip; ``plan_join`` turns keyframes and transitions into copied
+``scan_clips`` lists every clip's video packets (one FFmpeg stream-copy pass, ``framecrc``),
+makes a video-only copy of each clip and reads every clip's description (``MediaInfo``) from the
+same pass, so smart assembly needs no separate probe per clip; ``plan_join`` turns keyframes and transitions into copied
 ranges (whole GOPs) and re-encoded windows (see ``smart_join`` for the whole picture).
 """
 
@@ -15,21 +16,25 @@ from fractions import Fraction
 from pathlib import Path
 
 from grok_spicy_desktop.media.errors import MediaError
-from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
+from grok_spicy_desktop.media.ffmpeg import FFmpegCancelled, FFmpegError, FFmpegNotFound, run_ffmpeg
 from grok_spicy_desktop.media.graph import fade_lengths
-from grok_spicy_desktop.media.probe import input_arg
+from grok_spicy_desktop.media.probe import MediaInfo, input_arg, parse_probe_output
 
 __all__ = [
     "DELAY_ARGS",
     "ClipLayout",
     "Copy",
+    "Scan",
     "Window",
     "parse_framecrc",
+    "parse_inputs",
     "plan_join",
     "scan_clips",
+    "try_scan",
 ]
 
 _TB = re.compile(r"^#tb 0: (\d+)/(\d+)")
+_INPUT_N = re.compile(r"^Input #(\d+), ")
 DELAY_ARGS = {0: ["-bf", "0"], 1: ["-bf", "1"], 2: ["-bf", "3", "-x264-params", "b-pyramid=2"]}
 """x264 settings whose reorder delay (frames between first dts and first pts) is the key."""
 
@@ -117,10 +122,38 @@ def parse_framecrc(text: str, fps: int, video_only: Path) -> ClipLayout:
     )
 
 
+@dataclass(frozen=True)
+class Scan:
+    """Every clip's description and packet layout, from one FFmpeg pass."""
+
+    infos: list[MediaInfo]
+    layouts: list[ClipLayout]
+
+    def discard(self) -> None:
+        """Delete the video-only copies (when the smart join is not used after all)."""
+        for lay in self.layouts:
+            lay.video_only.unlink(missing_ok=True)
+
+
+def parse_inputs(stderr: str, paths: Sequence[Path]) -> list[MediaInfo]:
+    """``MediaInfo`` of each input of a multi-input FFmpeg run (its ``Input #n`` blocks)."""
+    blocks: dict[int, list[str]] = {}
+    current: list[str] | None = None
+    for line in stderr.splitlines():
+        if (match := _INPUT_N.match(line)) is not None:
+            current = blocks.setdefault(int(match.group(1)), [])
+            line = "Input #0, " + line[match.end() :]
+        elif line.startswith(("Input #", "Output #", "Stream mapping:")):
+            current = None
+        if current is not None:
+            current.append(re.sub(r"^(\s*Stream #)\d+:", r"\g<1>0:", line))
+    return [parse_probe_output("\n".join(blocks.get(i, [])), p) for i, p in enumerate(paths)]
+
+
 def scan_clips(
     paths: Sequence[Path], fps: int, folder: Path, cancel: threading.Event | None
-) -> list[ClipLayout]:
-    """One FFmpeg pass: each clip's packet table and a video-only copy of it (stream copy)."""
+) -> Scan:
+    """One FFmpeg pass: each clip's description, packet table and a video-only copy of it."""
     args: list[str | Path] = ["-y"]
     for path in paths:
         args += ["-i", input_arg(path)]
@@ -131,14 +164,38 @@ def scan_clips(
         video_only.append(folder / f"smart_{i}_v.mp4")
         args += ["-map", f"{i}:v:0", "-c", "copy", "-f", "framecrc", listings[-1]]
         args += ["-map", f"{i}:v:0", "-c", "copy", "-f", "mp4", video_only[-1]]
-    run_ffmpeg(args, cancel=cancel, timeout=120.0)
-    layouts = [
-        parse_framecrc(listing.read_text(encoding="utf-8"), fps, vo)
-        for listing, vo in zip(listings, video_only, strict=True)
-    ]
-    for listing in listings:
-        listing.unlink(missing_ok=True)
-    return layouts
+    try:
+        result = run_ffmpeg(args, cancel=cancel, timeout=120.0)
+        layouts = [
+            parse_framecrc(listing.read_text(encoding="utf-8"), fps, vo)
+            for listing, vo in zip(listings, video_only, strict=True)
+        ]
+        infos = parse_inputs(result.stderr, paths)
+    except BaseException:
+        for path in video_only:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        for listing in listings:
+            listing.unlink(missing_ok=True)
+    return Scan(infos, layouts)
+
+
+def try_scan(
+    paths: Sequence[Path], fps: int, folder: Path, cancel: threading.Event | None
+) -> Scan | None:
+    """``scan_clips``, or ``None`` when a clip cannot be scanned (no video, damaged, a still
+    image...): the caller then probes each clip, which explains what is wrong with it."""
+    try:
+        scan = scan_clips(paths, fps, folder, cancel)
+    except (FFmpegCancelled, FFmpegNotFound):
+        raise
+    except (FFmpegError, MediaError, OSError):
+        return None
+    if any(info.is_image for info in scan.infos):
+        scan.discard()
+        return None
+    return scan
 
 
 def plan_join(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from grok_spicy_desktop.media.assemble import ClipSpec, assemble
+from grok_spicy_desktop.media.errors import MediaError
 from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
 from grok_spicy_desktop.media.probe import probe
 from grok_spicy_desktop.media.smart_join import smart_assemble
@@ -22,6 +23,8 @@ from grok_spicy_desktop.media.smart_plan import (
     Window,
     parse_framecrc,
     plan_join,
+    scan_clips,
+    try_scan,
 )
 
 from .conftest import Clips
@@ -204,3 +207,25 @@ def test_continuous_join_drops_the_first_frame_of_the_next_clip(
     assert len(film) == 72 + 71
     assert film[:72] == src_a
     assert film[72 + 11 :] == src_b[12:]
+
+
+def test_one_scan_describes_every_clip_like_a_probe(clips: Clips, tmp_path: Path) -> None:
+    paths = [_gop_clip(clips, "gop0.mp4", 3.0), clips.land24, _gop_clip(clips, "gop1.mp4", 3.0)]
+    scan = scan_clips(paths, FPS, tmp_path, None)
+    assert scan.infos == [probe(p) for p in paths]
+    assert [lay.frames for lay in scan.layouts] == [72, 48, 72]
+    scan.discard()
+    assert not list(tmp_path.glob("smart_*"))
+
+
+def test_an_unscannable_clip_falls_back_to_the_probes_clear_error(
+    clips: Clips, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"not a video")
+    a = _gop_clip(clips, "gop0.mp4", 3.0)
+    assert try_scan([a, broken], FPS, tmp_path, None) is None
+    assert not list(tmp_path.glob("smart_*"))
+    specs = [ClipSpec(a, transition="crossfade"), ClipSpec(broken, label="scene 2")]
+    with pytest.raises(MediaError, match="Cannot use scene 2"):
+        assemble(specs, tmp_path / "film.mp4", aspect_ratio="16:9", resolution="480p")
