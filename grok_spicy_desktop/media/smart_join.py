@@ -68,13 +68,15 @@ def _window_args(
     if win.tail_frames:
         # Seek a quarter frame past the keyframe: the demuxer lands on it (never on the one
         # before, which would decode a whole extra GOP) and ``-noaccurate_seek`` drops nothing.
-        seek = (win.tail_from + 0.25) / fps
+        seek = (win.seek_from + 0.25) / fps
+        skip = win.tail_from - win.seek_from
         # ``-t`` (plus a frame of slack): decode no more than the window needs.
-        span = f"{(win.tail_frames + 1) / fps:.6f}"
+        span = f"{(skip + win.tail_frames + 1) / fps:.6f}"
         inputs: list[str | Path] = [*_ONE_THREAD, "-noaccurate_seek", "-ss", f"{seek:.6f}"]
         inputs += ["-t", span, "-an", "-i"]
         inputs.append(input_arg(paths[win.left]))
-        parts.append(f"[0:v:0]trim=end_frame={win.tail_frames},{fmt}[l]")
+        trim = f"trim=start_frame={skip}:end_frame={skip + win.tail_frames}"
+        parts.append(f"[0:v:0]{trim},{fmt}[l]")
         right = 1
     else:
         inputs, right = [], 0
@@ -117,16 +119,17 @@ def _concat_listing(
         if item.start:
             lines.append(f"inpoint {float(lay.key_pts[item.start]):.6f}")
         if item.end < lay.frames:
-            # Half a frame early: every packet before the keyframe (in decode order) is at least
-            # a frame earlier, and a rounded-up value would let the keyframe itself through.
-            lines.append(f"outpoint {float(lay.key_dts[item.end]) - 0.5 / fps:.6f}")
+            # Half a frame early: every packet before the cut (in decode order) is at least a
+            # frame earlier, and a rounded-up value would let the packet at the cut through.
+            lines.append(f"outpoint {float(lay.cuts[item.end]) - 0.5 / fps:.6f}")
         lines.append(f"duration {(item.end - item.start) / fps:.6f}")
     return "\n".join(lines) + "\n"
 
 
 def _window_cost(win: Window) -> float:
     """Rough CPU seconds of a window (1 thread, 720p): decoded and encoded frames."""
-    return 0.03 + 0.0035 * (win.tail_frames + win.head_to) + 0.0065 * win.frames
+    decoded = win.tail_from - win.seek_from + win.tail_frames + win.head_to
+    return 0.03 + 0.0035 * decoded + 0.0065 * win.frames
 
 
 def _audio_cost(samples: int) -> float:

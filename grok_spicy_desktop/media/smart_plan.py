@@ -46,8 +46,11 @@ class ClipLayout:
     frames: int
     keyframes: tuple[int, ...]
     """Frame index of every keyframe, ascending (the first is 0 for a usable clip)."""
-    key_dts: dict[int, Fraction]
-    """Decode timestamp (seconds) of each keyframe's packet."""
+    cuts: dict[int, Fraction]
+    """Where a copy may end: frame index ``f`` -> decode timestamp (seconds) of packet ``f``,
+    for every ``f`` whose first ``f`` packets (decode order) hold exactly frames ``0..f-1``.
+    Every keyframe of a closed GOP is one; so is the end of each B-frame group inside a GOP
+    (those packets reference nothing decoded after them)."""
     key_pts: dict[int, Fraction]
     delay: int
     """Reorder delay in frames: how far the first packet's dts is before its pts."""
@@ -67,7 +70,8 @@ class Copy:
 @dataclass(frozen=True)
 class Window:
     """Re-encoded join: clip ``left`` frames ``[tail_from, end)`` then clip ``left + 1`` frames
-    ``[skip, head_to)``, overlapping by ``fade`` frames (a cross-fade) or none (a plain join)."""
+    ``[skip, head_to)``, overlapping by ``fade`` frames (a cross-fade) or none (a plain join).
+    Decoding the tail starts at keyframe ``seek_from`` (at or before ``tail_from``)."""
 
     left: int
     tail_from: int
@@ -75,6 +79,7 @@ class Window:
     skip: int
     head_to: int
     fade: int
+    seek_from: int = 0
 
     @property
     def frames(self) -> int:
@@ -102,19 +107,22 @@ def parse_framecrc(text: str, fps: int, video_only: Path) -> ClipLayout:
         raise MediaError(f"{video_only.name}: no video packets found.")
     first_pts = min(p[1] for p in packets)
     keyframes: list[int] = []
-    key_dts: dict[int, Fraction] = {}
+    cuts: dict[int, Fraction] = {}
     key_pts: dict[int, Fraction] = {}
-    for dts, pts, key in packets:
+    shown = -1
+    for n, (dts, pts, key) in enumerate(packets):
+        if shown == n - 1:
+            cuts[n] = dts * tb
+        frame = round((pts - first_pts) * tb * fps)
+        shown = max(shown, frame)
         if key:
-            frame = round((pts - first_pts) * tb * fps)
             keyframes.append(frame)
-            key_dts[frame] = dts * tb
             key_pts[frame] = pts * tb
     delay = round((packets[0][1] - packets[0][0]) * tb * fps)
     return ClipLayout(
         frames=len(packets),
         keyframes=tuple(sorted(set(keyframes))),
-        key_dts=key_dts,
+        cuts=cuts,
         key_pts=key_pts,
         delay=delay,
         time_base=tb,
@@ -220,12 +228,15 @@ def plan_join(
             start = 0
             continue
         nxt = layouts[i + 1]
-        end = lay.frames if fade == 0 else max(k for k in lay.keyframes if k <= lay.frames - fade)
+        # Copy up to the last clean cut before the fade; the window decodes from the keyframe
+        # before that cut but re-encodes only from the cut on.
+        end = lay.frames if fade == 0 else max(c for c in lay.cuts if c <= lay.frames - fade)
         head = next((k for k in nxt.keyframes if k >= max(fade, skip)), None)
         if end < start or head is None:
             return None
         if end > start:
             items.append(Copy(i, start, end))
-        items.append(Window(i, end, lay.frames - end, skip, head, fade))
+        seek = max(k for k in lay.keyframes if k <= end) if end < lay.frames else end
+        items.append(Window(i, end, lay.frames - end, skip, head, fade, seek))
         start = head
     return items

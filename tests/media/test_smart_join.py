@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -180,15 +181,25 @@ def test_plan_join_windows_follow_the_keyframes(tmp_path: Path) -> None:
 
     clips = [layout(144, [0, 48, 96]), layout(144, [0, 24, 72, 120]), layout(144, [0])]
     items = plan_join(clips, ["crossfade", "cut", "cut"], FPS)  # type: ignore[arg-type]
+    # No B-frames here: every frame is a clean cut, so the copy runs right up to the fade and
+    # the window decodes from keyframe 96 but re-encodes only the 12 faded frames of clip 0.
     assert items == [
-        Copy(0, 0, 96),
-        Window(left=0, tail_from=96, tail_frames=48, skip=0, head_to=24, fade=12),
+        Copy(0, 0, 132),
+        Window(left=0, tail_from=132, tail_frames=12, skip=0, head_to=24, fade=12, seek_from=96),
         Copy(1, 24, 144),
         Copy(2, 0, 144),
     ]
     # A continuous join drops the next clip's first frame: re-encoded up to its next keyframe.
     items = plan_join(clips[:2], ["continuous", "cut"], FPS)  # type: ignore[arg-type]
-    assert items == [Copy(0, 0, 144), Window(0, 144, 0, 1, 24, 0), Copy(1, 24, 144)]
+    assert items == [Copy(0, 0, 144), Window(0, 144, 0, 1, 24, 0, 144), Copy(1, 24, 144)]
+    # With B-frames a copy can only end where every frame shown so far has been decoded.
+    order = [0, 3, 1, 2, 6, 4, 5, 9, 7, 8, 11, 10]
+    lines = ["#tb 0: 1/12288"]
+    for n, frame in enumerate(order):
+        lines.append(f"0, {(n - 1) * 512}, {frame * 512}, 512, 100, 0x0" + (", F=0x0" * bool(n)))
+    bframes = parse_framecrc("\n".join(lines), FPS, tmp_path / "b.mp4")
+    assert sorted(bframes.cuts) == [0, 1, 4, 7, 10]
+    assert bframes.cuts[7] == Fraction(6 * 512, 12288)  # the dts of the packet at the cut
     # No keyframe after the fade in the next clip: not possible.
     assert plan_join(clips[1:], ["crossfade", "cut"], FPS) is None  # type: ignore[arg-type]
 
@@ -229,3 +240,52 @@ def test_an_unscannable_clip_falls_back_to_the_probes_clear_error(
     specs = [ClipSpec(a, transition="crossfade"), ClipSpec(broken, label="scene 2")]
     with pytest.raises(MediaError, match="Cannot use scene 2"):
         assemble(specs, tmp_path / "film.mp4", aspect_ratio="16:9", resolution="480p")
+
+
+def _gray_frames(path: Path, first: int, last: int, tmp: Path) -> list[bytes]:
+    """Frames ``first..last-1`` of ``path`` as 8-bit gray 214x120 pictures."""
+    out = tmp / f"{path.stem}_{first}_{last}.gray"
+    pick = f"select=between(n\\,{first}\\,{last - 1}),scale=214:120,format=gray"
+    run_ffmpeg(["-y", "-i", path, "-vf", pick, "-fps_mode", "passthrough", "-f", "rawvideo", out])
+    data = out.read_bytes()
+    size = 214 * 120
+    return [data[i : i + size] for i in range(0, len(data), size)]
+
+
+def _distance(a: bytes, b: bytes) -> float:
+    return sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) / len(a)
+
+
+def test_copy_ends_inside_a_gop_and_the_window_resumes_at_the_same_frame(
+    clips: Clips, tmp_path: Path
+) -> None:
+    # A keyframe every 24 frames, a 12-frame fade from frame 60: the copy runs past keyframe 48
+    # to the last clean cut before the fade; the window re-encodes only from that cut.
+    a = _gop_clip(clips, "gop24a.mp4", 3.0, gop=24)
+    b = _gop_clip(clips, "gop24b.mp4", 3.0, gop=24, tone=520)
+    scan = scan_clips([a, b], FPS, tmp_path, None)
+    items = plan_join(scan.layouts, ["crossfade", "cut"], FPS)
+    scan.discard()
+    assert items is not None
+    copy, window = items[0], items[1]
+    assert isinstance(copy, Copy) and isinstance(window, Window)
+    assert 48 < copy.end <= 60 and window.seek_from == 48 and window.tail_from == copy.end
+    result = assemble(
+        [ClipSpec(a, transition="crossfade"), ClipSpec(b)],
+        tmp_path / "film.mp4",
+        aspect_ratio="16:9",
+        resolution="480p",
+    )
+    video = [(d, p) for s, d, p in _packets(result.path) if s == 0]
+    assert len(video) == 72 + 72 - 12
+    assert all(y[0] > x[0] for x, y in itertools.pairwise(video))
+    film, src = _frame_hashes(result.path, tmp_path), _frame_hashes(a, tmp_path)
+    assert film[: copy.end] == src[: copy.end]
+    assert film[copy.end] != src[copy.end]
+    # The re-encoded frames before the fade are the source's frames at the same index (not a
+    # neighbour's): the window's decode starts at the keyframe and skips exactly to the cut.
+    got = _gray_frames(result.path, copy.end, 60, tmp_path)
+    want = _gray_frames(a, copy.end - 1, 61, tmp_path)
+    for i, frame in enumerate(got):
+        same = _distance(frame, want[i + 1])
+        assert same < _distance(frame, want[i]) and same < _distance(frame, want[i + 2])
