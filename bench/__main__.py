@@ -555,11 +555,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.scale}. Every scene is {args.clip_seconds} s. The test server scores every check "
         "0.95 (threshold 0.80), so no retries happen and the paid-call count is exact.",
         "Lower bound (plates mode, the default): plan -> character sheets and location plates "
-        "all at once (image + vision) -> every keyframe at once (image + vision) -> each video as "
-        "soon as its keyframe is final (video + drift check) -> assembly (measured in the same "
-        "run); chained mode: sheets -> keyframe chain (image + vision per scene, in order) -> "
-        "videos. Both include the client's rate limits (image requests 0.2 s apart, video "
-        "starts 1 s apart). Videos in flight: as many as scenes (Settings > video concurrency). "
+        "all at once (image + vision) -> each keyframe as soon as its own sheets and plate are "
+        "final (image + vision) -> each video as soon as its keyframe is final (video + drift "
+        "check) -> assembly (measured in the same run); chained mode: sheets -> keyframe chain "
+        "(image + vision per scene, in order) -> videos. Both include the client's rate limits "
+        "(at most 5 image requests and 1 video start in any second). Videos in flight: as many as scenes (Settings > video concurrency). "
         "Original's schedule: all sheets in parallel, then every keyframe, then every video one "
         "after another; simulated from the same latencies (documented choice, see README).",
         "Local work (video download, FFmpeg frame extraction, project saves, the client's "

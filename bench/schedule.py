@@ -20,7 +20,7 @@ from typing import Any
 from grok_spicy_desktop.pipeline.events import ProgressChanged, RunError
 
 from .env import BENCH_KEY
-from .latency import LatencyModel, lower_bound, original_schedule
+from .latency import LatencyModel, SceneShape, lower_bound, original_schedule
 from .server import PLACES, BenchXaiServer
 
 CONCEPT = "A lighthouse keeper and her friends chase a runaway kite along a windy harbour."
@@ -57,6 +57,7 @@ class RunResult:
     bytes_sent: int
     repeated_paid: int
     stream_copied: bool
+    shapes: list[SceneShape]
 
 
 @dataclass
@@ -67,7 +68,6 @@ class StoryResult:
     mode: str = "plates"
     video_concurrency: int = 4
     runs: list[RunResult] = field(default_factory=list)
-    transitions: list[str] = field(default_factory=list)  # the bench plan's (all cuts)
 
 
 def run_once(
@@ -111,6 +111,7 @@ def run_once(
                 outcome = session.run(observer, threading.Event(), stop_after_plan=False)  # type: ignore[arg-type]
                 wall = time.monotonic() - started
                 spent = session.project.spent_usd
+                shapes = scene_shapes(session.project)
                 log_text = "\n".join(
                     p.read_text(errors="replace") for p in (session.path / "logs").glob("*.log")
                 )
@@ -139,7 +140,31 @@ def run_once(
             bytes_sent=server.bytes_received,
             repeated_paid=server.count_repeated_paid(),
             stream_copied="stream copy" in log_text,
+            shapes=shapes,
         )
+
+
+def scene_shapes(project: Any) -> list[SceneShape]:
+    """The planned scenes as the bound needs them: who is in each, its plate, its transition."""
+    plan = project.plan
+    names = [c.name.casefold() for c in plan.characters]
+    locations = [loc.key for loc in project.locations]
+    shapes = []
+    for scene in plan.scenes:
+        loc = project.scene_location(scene.scene_id)
+        shapes.append(
+            SceneShape(
+                duration=float(scene.duration_seconds),
+                characters=tuple(
+                    names.index(n.casefold())
+                    for n in scene.characters_present
+                    if n.casefold() in names
+                ),
+                location=locations.index(loc.key) if loc is not None else None,
+                transition=scene.transition,
+            )
+        )
+    return shapes
 
 
 def plates(scenes: int, mode: str) -> int:
@@ -162,18 +187,18 @@ def summarize(
     story: StoryResult, lat: LatencyModel, character_concurrency: int = 3
 ) -> dict[str, Any]:
     durations = [float(story.clip_seconds)] * story.scenes
+    shapes = story.runs[0].shapes
     walls = [r.wall_s for r in story.runs]
     assembly = statistics.median(r.assembly_s for r in story.runs)
     bound = lower_bound(
         lat,
         story.characters,
-        durations,
+        shapes,
         assembly_s=assembly,
         character_concurrency=character_concurrency,
         mode=story.mode,
         n_plates=plates(story.scenes, story.mode),
         video_concurrency=story.video_concurrency,
-        transitions=story.transitions,
     )
     original = original_schedule(lat, story.characters, durations, assembly_s=assembly)
     wall = statistics.median(walls)

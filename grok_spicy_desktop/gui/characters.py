@@ -59,7 +59,8 @@ EMPTY_TEXT = (
     "No characters yet — they appear once the story is planned.\n"
     "Create a project (Ctrl+N) or open one (Ctrl+O)."
 )
-DROP_HINT = "Drop photos here to use them as this character's reference"
+DROP_HINT = "Drop reference photos here"
+DROP_TIP = "Drop photos of this character here: its sheet, keyframes and clips will follow them"
 NO_FILES = f"Drop image files from your computer ({PHOTO_TYPES_TEXT} photos)."
 IMAGE_FILTER = PHOTO_FILTER
 
@@ -141,6 +142,7 @@ class CharacterCard(QFrame):
         text.addLayout(self.refs_row)
         self.drop_hint = set_muted(QLabel(DROP_HINT))
         self.drop_hint.setWordWrap(True)
+        self.drop_hint.setToolTip(DROP_TIP)
         small = QFont(self.drop_hint.font())
         small.setPointSizeF(small.pointSizeF() * 0.9)
         self.drop_hint.setFont(small)

@@ -63,7 +63,7 @@ class SceneInspector(QWidget):
         header = QHBoxLayout()
         header.setSpacing(SPACING_M)
         self.thumb = QLabel()
-        self.thumb.setFixedSize(QSize(160, 90))
+        self.thumb.setFixedSize(QSize(144, 81))
         header.addWidget(self.thumb)
         info = QVBoxLayout()
         info.setSpacing(6)
@@ -72,6 +72,7 @@ class SceneInspector(QWidget):
         bold.setWeight(QFont.Weight.DemiBold)
         bold.setPointSizeF(bold.pointSizeF() * 1.1)
         self.heading.setFont(bold)
+        self.heading.setWordWrap(True)  # a long title wraps instead of widening the dock
         info.addWidget(self.heading)
         self.keyframe_chip = StatusChip()
         self.video_chip = StatusChip()
@@ -89,6 +90,7 @@ class SceneInspector(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         holder = QWidget()  # keeps the form at its natural height; spare room goes below it
         holder_box = QVBoxLayout(holder)
         holder_box.setContentsMargins(0, 0, 0, 0)

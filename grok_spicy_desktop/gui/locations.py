@@ -36,7 +36,7 @@ from .thumbnails import (
     status_text,
 )
 
-PLATE = QSize(192, 108)
+PLATE = QSize(176, 99)  # fits the left dock at its default width, beside a scrollbar
 EMPTY_TEXT = "No locations yet — each setting of the plan gets an establishing plate."
 CHAINED_TEXT = (
     "Keyframes: " + KEYFRAME_MODE_LABELS["chained"] + ". Location plates are made in the "

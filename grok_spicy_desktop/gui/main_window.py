@@ -231,8 +231,10 @@ class MainWindow(RunControls):
                 self.log_view.append(logging.INFO, f"Script: {path}")
             case VideoStarted(sid, duration):
                 self.log_view.append(logging.INFO, f"Scene {sid}: video started ({duration} s)")
-            case LogLine(level, message):
+            case LogLine(level, message, headline):
                 self.log_view.append(level, message)
+                if headline:
+                    self.banners.show_message(message, "warning")
             case RunError(kind, message):
                 self.show_error(kind, message)
             case RunFinished():

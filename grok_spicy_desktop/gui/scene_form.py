@@ -26,7 +26,6 @@ from ..domain.story import (
 )
 from .dialogue_editor import DialogueEditor
 from .thumbnails import (
-    SPACING_L,
     SPACING_M,
     SPACING_S,
     set_muted,
@@ -92,13 +91,13 @@ class SceneForm(QWidget):
         summary_box.setSpacing(2)
         summary_box.addWidget(self.summary)
         summary_box.addWidget(self.summary_count)
+        # Own rows (not side by side) so the form fits a narrow dock without scrolling sideways.
         timing = QHBoxLayout()
         timing.addWidget(self.duration)
-        timing.addSpacing(SPACING_L)
-        timing.addWidget(QLabel("Transition"))
-        timing.addSpacing(SPACING_S)
-        timing.addWidget(self.transition)
         timing.addStretch(1)
+        joining = QHBoxLayout()
+        joining.addWidget(self.transition)
+        joining.addStretch(1)
 
         form.addRow("Title", self.title)
         form.addRow("Description", self.description)
@@ -109,6 +108,7 @@ class SceneForm(QWidget):
         form.addRow("Action", self.action)
         form.addRow("Video prompt", summary_box)
         form.addRow("Duration", timing)
+        form.addRow("Transition", joining)
         self.dialogue = DialogueEditor()  # spoken lines; speakers from the ticked characters
         form.addRow("Dialogue", self.dialogue)
 

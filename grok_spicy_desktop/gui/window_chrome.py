@@ -68,7 +68,7 @@ class WindowChrome(QMainWindow):
 
         self.characters_dock = self._dock("Characters", self.characters, "charactersDock")
         self.run_dock = self._dock("Run", self.run_panel, "runDock", scroll=True)
-        self.inspector_dock = self._dock("Scene", self.inspector, "inspectorDock", scroll=True)
+        self.inspector_dock = self._dock("Scene", self.inspector, "inspectorDock")  # scrolls inside
         self.log_dock = self._dock("Log", self.log_view, "logDock")
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.characters_dock)
         self.locations_dock = self._dock("Locations", self.locations, "locationsDock")

@@ -7,10 +7,12 @@ from a previous take silently chained into the next scene. Here:
 
 * every attempt writes to a fresh temp file next to ``dest`` and only a non-empty result is
   renamed over ``dest`` (atomic), so ``dest`` is either the new frame or untouched;
-* the last frame is taken by decoding the final second with ``-update 1`` (each decoded frame
-  overwrites the image, so the last one written *is* the last frame, at any fps);
+* the last frame is taken by decoding the final second and reversing it (``reverse``, then one
+  frame out): the last decoded frame *is* the last frame, at any fps, and only that one is
+  encoded as JPEG (a drift check waits for it, so it is on a run's critical path);
 * if that yields nothing (odd timestamps, unknown duration) it falls back to an absolute seek
-  to ``duration - 1 s`` and finally to decoding the whole clip (at most 15 s: well under 1 s).
+  to ``duration - 1 s`` and finally to decoding the whole clip with ``-update 1`` (each decoded
+  frame overwrites the image; at most 15 s: well under 1 s).
 """
 
 from __future__ import annotations
@@ -99,8 +101,13 @@ def extract_last_frame(
     Never leaves an empty or stale ``dest``: on failure ``MediaError`` is raised and ``dest`` is
     exactly what it was before.
     """
-    duration = probe(video).duration
-    attempts: list[tuple[list[str], list[str]]] = [(["-sseof", f"-{_TAIL_SECONDS}"], [])]
+    tail = (["-sseof", f"-{_TAIL_SECONDS}"], ["-vf", "reverse", "-frames:v", "1"])
+    try:
+        return _extract(video, dest, [tail], "last", cancel, timeout)
+    except MediaError:
+        pass
+    duration = probe(video).duration  # a clear MediaError for non-media input
+    attempts: list[tuple[list[str], list[str]]] = []
     if duration > _TAIL_SECONDS:
         attempts.append((["-ss", f"{duration - _TAIL_SECONDS:.3f}"], []))
     attempts.append(([], []))  # decode everything; the last frame written wins

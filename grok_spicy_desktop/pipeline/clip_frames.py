@@ -4,6 +4,9 @@ as ``frames/scene_<id>_first|last.jpg``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..domain.project import VideoAsset
@@ -29,6 +32,16 @@ def clip_frames(
     pending = [f if not fresh(f) and (both or f is last) else None for f in (first, last)]
     extract_frames(clip, *pending)
     return first, last
+
+
+@contextmanager
+def first_frame_meanwhile(ctx: RunContext, scene_id: int, rel: str, tag: str) -> Iterator[None]:
+    """Extract the clip's first frame in the background while the caller waits on something
+    else (the drift check), so that work is off the critical path. An error here is not lost:
+    the later ``clip_frames`` call for the selected take makes the frame again and raises."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="first-frame") as side:
+        side.submit(clip_frames, ctx, scene_id, rel, tag)
+        yield
 
 
 def keep_final_frames(ctx: RunContext, asset: VideoAsset, rel: str, tag: str) -> None:

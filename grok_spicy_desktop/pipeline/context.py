@@ -175,9 +175,9 @@ class RunContext:
             raise CancelledError()
         self.check()
 
-    def note(self, message: str, level: int = logging.INFO) -> None:
+    def note(self, message: str, level: int = logging.INFO, *, headline: bool = False) -> None:
         self.log.log(level, message)
-        self.emit(LogLine(level, message))
+        self.emit(LogLine(level, message, headline))
 
     def emit(self, event: RunEvent) -> None:
         """Hand ``event`` to the observer; an observer that raises never breaks the run."""

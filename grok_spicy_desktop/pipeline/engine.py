@@ -1,6 +1,7 @@
-"""The scheduler: plan -> character sheets and location plates (parallel, bounded) -> keyframes
-(plates mode: all at once; chained mode: in scene order) with each scene's video starting as
-soon as its keyframe is final -> script -> assembly.
+"""The scheduler: plan -> character sheets and location plates (all at once) -> keyframes
+(plates mode: each as soon as its own sheets and plate are final; chained mode: in scene order
+after the sheets) with each scene's video starting as soon as the keyframes it pins are final
+-> script -> assembly.
 
 Every run is a *replay*: each step asks the ledger first, so re-running after a crash, a cancel
 or a restart pays only for what is missing. The outcome is never "complete" with a scene missing.
@@ -10,24 +11,22 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from functools import partial
 from pathlib import Path
 
 from ..backends.base import BackendError, CancelledError
-from ..domain.project import AssetStatus, Gap, KeyframeAsset, RunOutcome, RunStatus
+from ..domain.project import AssetStatus, Gap, RunOutcome, RunStatus
 from ..domain.story import StoryPlan
 from ..domain.validation import PlanError
 from ..media.assemble import ClipSpec, assemble
 from ..media.ffmpeg import FFmpegCancelled, FFmpegError
 from ..storage.fsutil import StorageError
 from . import file_ids
-from .characters import make_character, match_references
+from .characters import match_references
 from .context import BudgetExceeded, RunAborted, RunContext
 from .events import (
     CostChanged,
-    ProgressChanged,
     RunError,
     RunFinished,
     RunStarted,
@@ -35,93 +34,13 @@ from .events import (
 )
 from .guard import guard as guard_asset
 from .healing import retry_failed
-from .keyframes import make_keyframe
-from .parallel import AssetJob, run_assets
 from .plan import estimate_usd, make_plan
-from .plates import make_plate, plates_mode
 from .script import write_script, write_state
 from .shots import ClipLauncher, join_transition
+from .stages import Progress, run_images
 from .videos import make_video
 
 log = logging.getLogger(__name__)
-
-WEIGHTS = {
-    "plan": 0.05,
-    "characters": 0.2,
-    "keyframes": 0.3,
-    "script": 0.02,
-    "videos": 0.38,
-    "assembly": 0.05,
-}
-
-
-class Progress:
-    def __init__(self, ctx: RunContext) -> None:
-        self.ctx = ctx
-        self.done: dict[str, float] = dict.fromkeys(WEIGHTS, 0.0)
-        self.lock = threading.Lock()
-
-    def set(self, step: str, fraction: float, message: str) -> None:
-        with self.lock:
-            self.done[step] = max(0.0, min(1.0, fraction))
-            overall = sum(WEIGHTS[s] * f for s, f in self.done.items())
-        self.ctx.emit(ProgressChanged(step, self.done[step], message, overall))
-
-
-def _run_characters(ctx: RunContext, plan: StoryPlan, progress: Progress) -> None:
-    """Character sheets and (plates mode) location plates, all in one bounded pool."""
-    jobs = [
-        AssetJob(a, f"character {a.name}", partial(make_character, ctx, plan, a))
-        for a in ctx.project.characters
-        if plan.character(a.name) is not None
-    ]
-    if plates_mode(ctx):
-        jobs += [
-            AssetJob(loc, f"location {loc.setting[:40]}", partial(make_plate, ctx, plan, loc))
-            for loc in ctx.project.locations
-        ]
-    if not jobs:
-        progress.set("characters", 1.0, "No characters")
-        return
-
-    def done(job: AssetJob, finished: int) -> None:
-        progress.set(
-            "characters", finished / len(jobs), f"{finished}/{len(jobs)} sheets and plates"
-        )
-
-    workers = ctx.config.character_concurrency + (len(jobs) if plates_mode(ctx) else 0)
-    run_assets(ctx, jobs, workers=workers, guard=guard_asset, name="sheet", on_done=done)
-
-
-def _run_keyframes(
-    ctx: RunContext, plan: StoryPlan, progress: Progress, final: Callable[[int], None]
-) -> None:
-    """Every keyframe; ``final(scene_id)`` as each one is final (its clip may start then).
-
-    Plates mode: all at once (each needs only its sheets and plate, made in the first stage).
-    Chained mode: in scene order, each referencing the previous keyframe.
-    """
-    n = len(plan.scenes)
-    jobs = []
-    for scene in plan.scenes:
-        kf = ctx.project.keyframe(scene.scene_id)
-        assert kf is not None
-        work = partial(make_keyframe, ctx, plan, scene, kf)
-        jobs.append(AssetJob(kf, f"scene {scene.scene_id} keyframe", work))
-    if plates_mode(ctx):
-
-        def done(job: AssetJob, finished: int) -> None:
-            progress.set("keyframes", finished / n, f"{finished}/{n} keyframes")
-            assert isinstance(job.asset, KeyframeAsset)
-            final(job.asset.scene_id)
-
-        run_assets(ctx, jobs, workers=n, guard=guard_asset, name="keyframe", on_done=done)
-        return
-    for i, (scene, job) in enumerate(zip(plan.scenes, jobs, strict=True)):
-        ctx.check()
-        progress.set("keyframes", i / n, f"Keyframe {i + 1}/{n}: {scene.title}")
-        guard_asset(ctx, job.asset, job.label, job.work, partial(ctx.asset_changed, job.asset))
-        final(scene.scene_id)
 
 
 def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcome:
@@ -150,10 +69,6 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
         ctx.emit(CostChanged(ctx.spent(), ctx.estimate_usd))
 
         file_ids.seed(ctx)  # images uploaded in an earlier session go by id again
-        _run_characters(ctx, plan, progress)
-        if ctx.fatal:
-            raise ctx.fatal
-
         video_pool = ThreadPoolExecutor(
             max_workers=max(1, ctx.config.video_concurrency), thread_name_prefix="video"
         )
@@ -185,7 +100,7 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
             plan, lambda sid: video_futures.append(video_pool.submit(video_job, sid))
         )
         try:
-            _run_keyframes(ctx, plan, progress, launcher.keyframe_final)
+            run_images(ctx, plan, progress, launcher.keyframe_final)
             launcher.flush()
             progress.set("keyframes", 1.0, f"{n} keyframes")
             script = write_script(ctx.handle, project)

@@ -115,6 +115,9 @@ class LogLine:
 
     level: int
     message: str
+    headline: bool = False
+    """Changes what the user gets for the whole run (e.g. an older video model): the GUI shows
+    it in a banner too, not only in the log."""
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 button: "from location plates (fast)" against "each from the previous scene (chained)".
 
 The time is the run's critical path at typical xAI latencies (chat 3 s, vision check 4 s, image
-8 s, video 3 s per clip-second) with the client's rate limits (image requests 0.2 s apart,
-video starts 1 s apart) and no retries - a planning figure, not a promise.
+8 s, video 3 s per clip-second) with the client's rate limits (at most 5 image requests and 1
+video start in any second) and no retries - a planning figure, not a promise.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .context import RunConfig
 from .plan import estimate_usd
 
 CHAT_S, VISION_S, IMAGE_S, VIDEO_S_PER_S = 3.0, 4.0, 8.0, 3.0
-IMAGE_GAP_S, VIDEO_GAP_S = 0.2, 1.0
+IMAGES_PER_S, VIDEO_GAP_S = 5, 1.0
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,10 @@ def critical_path(
     """Seconds from start to the last clip checked (assembly not included)."""
     step = IMAGE_S + VISION_S
     t = 0.0 if planned else CHAT_S
-    if mode == "plates":
+    if mode == "plates":  # the sixth image request of a batch waits a second, and so on
         first = sheets + plates
-        t += (step + IMAGE_GAP_S * (first - 1)) if first else 0.0
-        ready = [t + step + IMAGE_GAP_S * i for i in range(len(durations))]
+        t += (step + (first - 1) // IMAGES_PER_S) if first else 0.0
+        ready = [t + step + i // IMAGES_PER_S for i in range(len(durations))]
     else:
         t += step * math.ceil(sheets / 3) if sheets else 0.0
         ready = [t + step * (i + 1) for i in range(len(durations))]

@@ -124,6 +124,7 @@ def effective_resolution(ctx: RunContext, model: str) -> str:
             f"1080p needs grok-imagine-video-1.5, which this key cannot use: the clips are made "
             f"at 720p with {model} instead.",
             logging.WARNING,
+            headline=True,
         )
         return "720p"
     return resolution
@@ -184,7 +185,7 @@ def fall_back(ctx: RunContext, model: str, exc: BackendError) -> str:
             first = False
         ctx.model_names["video"] = VIDEO_MODEL_LEGACY
     if first:
-        ctx.note(ctx.project.options.video_model_note or "", logging.WARNING)
+        ctx.note(ctx.project.options.video_model_note or "", logging.WARNING, headline=True)
         ctx.save()
     return VIDEO_MODEL_LEGACY
 

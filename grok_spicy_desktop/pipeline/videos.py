@@ -20,7 +20,7 @@ from ..domain.story import Scene, StoryPlan
 from ..media.probe import probe
 from ..storage.fsutil import unique_path
 from . import dialogue_prompt, file_ids, prompts
-from .clip_frames import clip_frames, keep_final_frames
+from .clip_frames import clip_frames, first_frame_meanwhile, keep_final_frames
 from .context import RunContext
 from .events import VideoStarted
 from .image_loop import score_image
@@ -267,15 +267,17 @@ def make_video(ctx: RunContext, plan: StoryPlan, scene: Scene, asset: VideoAsset
             )
 
         (rel, cost, fp), used = ctx.with_moderation(prompt_text, go)
-        _first, last = clip_frames(ctx, scene.scene_id, rel, f"t{len(made) + 1}", both=False)
-        score, score_cost = score_image(
-            ctx,
-            instructions,
-            last,
-            check_refs,
-            f"scene {scene.scene_id} video",
-            {"kind": "drift", "scene_id": scene.scene_id, "characters": check_names},
-        )
+        tag = f"t{len(made) + 1}"
+        _first, last = clip_frames(ctx, scene.scene_id, rel, tag, both=False)
+        with first_frame_meanwhile(ctx, scene.scene_id, rel, tag):
+            score, score_cost = score_image(
+                ctx,
+                instructions,
+                last,
+                check_refs,
+                f"scene {scene.scene_id} video",
+                {"kind": "drift", "scene_id": scene.scene_id, "characters": check_names},
+            )
         existing = next((t for t in asset.takes if t.fingerprint == fp), None)
         take = Take(
             index=existing.index if existing else asset.next_take_index(),

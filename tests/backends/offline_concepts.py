@@ -32,6 +32,7 @@ CONCEPTS: list[Expected] = [
     # robots and vehicles
     ("Two robots explore Mars at night", [(None, "robot"), (None, "robot")], ["planet"]),
     ("A rusty robot gardener tends the last flowers in an abandoned greenhouse", [(None, "robot")], ["greenhouse"]),
+    ("A shy robot gardener named Pip and a curious fox named Juniper plant a glowing seed in a moonlit greenhouse", [("Pip", "robot"), ("Juniper", "fox")], ["greenhouse"]),
     ("A little red car races a steam train across the desert", [(None, "car"), (None, "train")], ["desert"]),
     ("A tugboat guides a huge ship into the harbour through thick fog", [(None, "boat"), (None, "ship")], ["harbour"]),
     ("A rocket and a friendly alien race to the edge of the galaxy", [(None, "rocket"), (None, "alien")], ["space"]),

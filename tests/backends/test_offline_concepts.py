@@ -132,6 +132,17 @@ def test_bad_input_still_makes_a_story() -> None:
     assert any("12 characters" in n and "Zed" in n for n in capped.notices)
     script = story_plan(PlanRequest("Юлия и 小明 🦊 meet")).plan
     assert {"Юлия", "小明"} <= {c.name for c in script.characters}
+    # A superscript digit is a digit to str.isdigit() but not to int(): no crash, no count.
+    assert story_plan(PlanRequest("a fox and ² owls dance")).plan.characters
+
+
+def test_a_run_of_kind_words_is_the_last_one() -> None:
+    # The description puts a character's role before its kind ("a shy gardener robot"),
+    # and the drawing follows the kind it reads back, so Pip is drawn as a robot.
+    assert kind_in_text("Pip is a medium-sized shy gardener robot, the hero.").key == "robot"  # type: ignore[union-attr]
+    assert kind_in_text("Juniper is a small curious fox. A gardener waves.").key == "fox"  # type: ignore[union-attr]
+    plan = story_plan(PlanRequest("A shy robot gardener named Pip waters a rose")).plan
+    assert _kinds(plan)[0] == ("Pip", "robot")
 
 
 def test_backend_passes_notices_and_is_deterministic(tmp_path) -> None:  # type: ignore[no-untyped-def]

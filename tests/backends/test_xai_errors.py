@@ -21,7 +21,7 @@ from grok_spicy_desktop.backends.base import (
     ScoreRequest,
     VideoRequest,
 )
-from grok_spicy_desktop.backends.ratelimit import TokenBucket
+from grok_spicy_desktop.backends.ratelimit import RateLimiter
 from grok_spicy_desktop.backends.retry import call_with_retry, should_retry
 from grok_spicy_desktop.backends.xai import XaiBackend, XaiConfig, map_rpc_error, resolve_host
 from tests.xai_server import BAD_JSON, HANG, XaiTestServer
@@ -247,46 +247,73 @@ def test_call_with_retry_counts_attempts() -> None:
     assert len(calls) == 1
 
 
-def test_token_bucket_spaces_requests_across_threads() -> None:
-    bucket = TokenBucket(50.0)  # 20 ms apart
+def test_rate_limiter_spaces_requests_across_threads() -> None:
+    limiter = RateLimiter(50.0)  # 50 in any second
     stamps: list[float] = []
     lock = threading.Lock()
 
     def go() -> None:
-        bucket.acquire()
+        limiter.acquire()
         with lock:
             stamps.append(time.monotonic())
 
-    threads = [threading.Thread(target=go) for _ in range(10)]
+    threads = [threading.Thread(target=go) for _ in range(60)]
     start = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert max(stamps) - start >= 9 * 0.02 * 0.9
-    assert TokenBucket(0).acquire() == 0.0  # unlimited
+    assert max(stamps) - start >= 1.0 * 0.9  # the 51st waited for the first to be 1 s old
+    assert RateLimiter(0).acquire() == 0.0  # unlimited
 
 
-def test_token_bucket_with_fake_clock() -> None:
+def _fake_limiter(rate: float) -> tuple[RateLimiter, list[float]]:
     now = [0.0]
-    slept: list[float] = []
+    starts: list[float] = []
 
     def sleep(seconds: float) -> None:
-        slept.append(seconds)
         now[0] += seconds
 
-    bucket = TokenBucket(5.0, clock=lambda: now[0], sleep=sleep)
+    limiter = RateLimiter(rate, clock=lambda: now[0], sleep=sleep)
+
+    def acquire_at(t: float) -> None:
+        now[0] = max(now[0], t)
+        limiter.acquire()
+        starts.append(now[0])
+
+    limiter.acquire_at = acquire_at  # type: ignore[attr-defined]
+    return limiter, starts
+
+
+def test_rate_limiter_lets_a_first_stage_go_together() -> None:
+    limiter, starts = _fake_limiter(5.0)
     for _ in range(6):
-        bucket.acquire()
-    assert sum(slept) == pytest.approx(1.0)  # 6 requests at 5/s: the last starts at t=1.0
-    now[0] += 10
-    assert bucket.acquire() == 0.0  # idle time refills, but only up to the burst
+        limiter.acquire_at(0.0)  # type: ignore[attr-defined]
+    # Five sheets and plates go at once; the sixth waits until the first is a second old.
+    assert starts == [0.0] * 5 + [pytest.approx(1.0)]
+
+
+def test_rate_limiter_never_exceeds_the_rate_in_any_window() -> None:
+    import random
+
+    rng = random.Random(7)
+    for rate in (5.0, 1.0, 2.5, 0.5):
+        limiter, starts = _fake_limiter(rate)
+        t = 0.0
+        for _ in range(200):
+            t += rng.choice([0.0, 0.0, 0.05, 0.3, 1.7])
+            limiter.acquire_at(t)  # type: ignore[attr-defined]
+        assert starts == sorted(starts)
+        window = limiter.count / rate
+        for i, s in enumerate(starts):
+            in_window = [x for x in starts[i:] if x < s + window - 1e-9]
+            assert len(in_window) <= limiter.count, (rate, s)
 
 
 def test_backend_rate_limits_video_starts(server: XaiTestServer) -> None:
-    config = server.backend_config(video_rate_per_s=20.0)
+    config = server.backend_config(video_rate_per_s=2.0)
     with XaiBackend(config) as backend:
         started = time.monotonic()
-        for _ in range(4):
+        for _ in range(3):  # two in the first second, the third once the first is 1 s old
             backend.start_video(VideoRequest("pan", duration=3))
-        assert time.monotonic() - started >= 3 * 0.05 * 0.9
+        assert time.monotonic() - started >= 1.0 * 0.9

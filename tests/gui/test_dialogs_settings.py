@@ -43,6 +43,8 @@ def test_saves_edits_and_never_puts_key_in_settings(qtbot) -> None:  # type: ign
     dialog.key_edit.setText(KEY)
     dialog.threshold.setValue(0.9)
     dialog.int_spins["video_concurrency"].setValue(2)
+    dialog.int_spins["end_retry_rounds"].setValue(1)
+    dialog.int_spins["end_retry_delay_s"].setValue(40)
     dialog.budget_on.setChecked(True)
     dialog.budget.setValue(12.5)
     dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
@@ -53,6 +55,7 @@ def test_saves_edits_and_never_puts_key_in_settings(qtbot) -> None:  # type: ign
     new = dialog.settings()
     assert isinstance(new, Settings)
     assert new.consistency_threshold == 0.9 and new.video_concurrency == 2
+    assert new.end_retry_rounds == 1 and new.end_retry_delay_s == 40.0
     assert new.budget_usd == 12.5 and new.theme == "dark" and new.chat_model == "grok-4.3"
     assert keys.stored == KEY
     assert KEY not in new.model_dump_json()

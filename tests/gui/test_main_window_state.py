@@ -4,6 +4,7 @@ clip is shown at once, the estimate survives the run, recent projects are one cl
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 
 from grok_spicy_desktop.domain.project import Project, RunOutcome, RunStatus, Take
 from grok_spicy_desktop.gui.main_window import MainWindow
-from grok_spicy_desktop.pipeline.events import AssetChanged, CostChanged, RunFinished
+from grok_spicy_desktop.pipeline.events import AssetChanged, CostChanged, LogLine, RunFinished
 from grok_spicy_desktop.storage.project_store import ProjectStore
 from grok_spicy_desktop.storage.settings import Settings
 from tests.fakes import done_project, make_clip
@@ -162,3 +163,15 @@ def test_welcome_lists_recent_projects_and_opens_one(qtbot, tmp_path: Path):
     finally:
         win.close_without_asking = True
         win.set_session(None)
+
+
+def test_a_headline_notice_is_a_banner_as_well_as_a_log_line(
+    qtbot, window: MainWindow, finished: FakeSession
+):
+    window.set_session(finished)
+    note = "This key cannot use grok-imagine-video-1.5; clips are made with grok-imagine-video."
+    window._on_event(LogLine(logging.WARNING, note, headline=True))
+    window._on_event(LogLine(logging.WARNING, "Prompt blocked by moderation; reworded: a fox"))
+    messages = [b.message for b in window.banners.banners()]
+    assert messages == [note]  # the run-wide notice only; an ordinary warning stays in the log
+    assert any(note in line.message for line in window.log_view.lines())

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 
 from grok_spicy_desktop.app.edits import update_scene
 from grok_spicy_desktop.app.work import work_left
+from grok_spicy_desktop.backends.base import ImageRequest, ImageResult
 from grok_spicy_desktop.domain.locations import group_settings, setting_key
 from grok_spicy_desktop.domain.project import AssetStatus, RunOptions
 from grok_spicy_desktop.domain.story import StoryPlan
@@ -141,3 +143,32 @@ def test_chained_mode_makes_no_plates_and_chains_keyframes(store: ProjectStore) 
     requests = {p.label: p for k, p in backend.calls if k == "image"}  # type: ignore[attr-defined]
     kf1 = handle.path / handle.project.keyframes[0].path  # type: ignore[operator]
     assert kf1 in [Path(r) for r in requests["scene 2 keyframe"].references]
+
+
+class _SlowMarketPlate(FakeBackend):
+    """The market plate is only drawn once scene 1's keyframe has been asked for (or after a
+    generous cap), so the order of the requests shows whether keyframes wait for every plate."""
+
+    def __init__(self, plan: StoryPlan) -> None:
+        super().__init__(plan)
+        self.keyframe_1_asked = threading.Event()
+        self.plate_waited_out = False
+
+    def generate_image(self, request: ImageRequest) -> ImageResult:
+        if request.label == "scene 1 keyframe":
+            self.keyframe_1_asked.set()
+        elif request.label.startswith("location the old market"):
+            self.plate_waited_out = not self.keyframe_1_asked.wait(30)
+        return super().generate_image(request)
+
+
+def test_a_keyframe_starts_once_its_own_sheets_and_plate_are_final(store: ProjectStore) -> None:
+    backend = _SlowMarketPlate(plates_plan())
+    handle = _run(store, backend)
+    # Scenes 1-2 are at the harbour: their keyframes did not wait for the market plate.
+    assert backend.keyframe_1_asked.is_set() and not backend.plate_waited_out
+    labels = [p.label for k, p in backend.calls if k == "image"]  # type: ignore[attr-defined]
+    market = next(i for i, label in enumerate(labels) if label.startswith("location the old"))
+    # Scene 3 (the market) still waited for its own plate, and every asset was made.
+    assert labels.index("scene 3 keyframe") > market
+    assert all(kf.status == AssetStatus.DONE for kf in handle.project.keyframes)

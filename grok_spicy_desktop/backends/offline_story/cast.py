@@ -122,16 +122,27 @@ def creature_description(member: Member, role: str, variant: int = 0) -> str:
 
 
 def kind_in_text(text: str) -> Kind | None:
-    """The kind a description is about: the first kind word in its first sentence."""
+    """The kind a description is about: the first kind phrase in its first sentence, or the
+    last of several in a row, which is the noun the others describe ("a shy gardener robot"
+    is a robot; "a pirate captain" a captain)."""
     v = vocab()
     first = text.split(". ", 1)[0]
+
+    def kind_at(words: list[str], i: int) -> tuple[str, int] | None:
+        for n in range(min(v.longest, len(words) - i), 0, -1):
+            phrase = " ".join(words[i : i + n])
+            if phrase in v.kind_words:
+                return phrase, n
+        return None
+
     for part in (first, text):
         words = [w.strip(".,;:()!?'\"").lower() for w in part.split()]
         for i in range(len(words)):
-            for n in range(min(v.longest, len(words) - i), 0, -1):
-                phrase = " ".join(words[i : i + n])
-                if phrase in v.kind_words:
-                    return v.kinds[v.kind_words[phrase]]
+            hit = kind_at(words, i)
+            if hit:
+                while (nxt := kind_at(words, i + hit[1])) is not None:
+                    i, hit = i + hit[1], nxt
+                return v.kinds[v.kind_words[hit[0]]]
             if words[i] == "figure":
                 return GENERIC_KIND
     return None

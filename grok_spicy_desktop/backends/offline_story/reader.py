@@ -191,7 +191,7 @@ class _Reader:
             self.clause_subject, self.last_verb, self.clause_members = None, None, []
         if low in v.speech:
             self.c.speech = True
-        number = v.numbers.get(low) or (int(low) if low.isdigit() and 1 < int(low) < 13 else None)
+        number = v.numbers.get(low) or (int(low) if low.isdecimal() and 1 < int(low) < 13 else None)
         if number and not (low == "school" and self.prev_low(i) in ARTICLES):
             self.pending_count = number
             return i + 1

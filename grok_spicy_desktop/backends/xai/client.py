@@ -13,7 +13,7 @@ Design choices (see research/xai_sdk.md for the SDK facts behind them):
   accepted (rate limit, unavailable); a timeout there is ambiguous and never retried, because a
   second job would be paid again (the pipeline retries it at the end of the run, marked "possibly
   billed twice").
-- **Rate limits.** Client-side token buckets: images 5/s, video starts/edits 1/s, chat free.
+- **Rate limits.** Client-side sliding-window limiters: images 5/s, video starts/edits 1/s, chat free.
 - **Structured output.** ``chat.create(response_format=Model)`` + ``sample()`` sends exactly
   what ``chat.parse(Model)`` sends, but keeps the response when its JSON does not validate, so
   the cost of a failed parse is still reported (``BackendError.cost_usd``).
@@ -60,7 +60,7 @@ from ..base import (
     ScoreRequest,
 )
 from ..imaging import MAX_IMAGE_BYTES, decode_data_uri, sniff_mime, to_data_uri
-from ..ratelimit import TokenBucket
+from ..ratelimit import RateLimiter
 from ..retry import DEFAULT_RETRY_KINDS, call_with_retry
 from .config import MAX_MESSAGE_BYTES, NO_KEY_MESSAGE, REQUEST_OVERHEAD, XaiConfig, resolve_host
 from .errors import DATE_SEGMENT, cost_from_usage, redact, to_backend_error
@@ -101,8 +101,8 @@ class XaiBackend(XaiVideoMixin):
             channel_options=options,
             use_insecure_channel=self.insecure,
         )
-        self._image_bucket = TokenBucket(config.image_rate_per_s)
-        self._video_bucket = TokenBucket(config.video_rate_per_s)
+        self._image_limiter = RateLimiter(config.image_rate_per_s)
+        self._video_limiter = RateLimiter(config.video_rate_per_s)
         self._lock = threading.Lock()
         self._cancelled: set[str] = set()
         self._video_models: dict[str, str] = {}
@@ -123,13 +123,13 @@ class XaiBackend(XaiVideoMixin):
         label: str,
         fn: Callable[[], T],
         *,
-        bucket: TokenBucket | None = None,
+        limiter: RateLimiter | None = None,
         kinds: Collection[ErrorKind] = DEFAULT_RETRY_KINDS,
         max_attempts: int | None = None,
     ) -> T:
         def attempt() -> T:
-            if bucket is not None:
-                bucket.acquire()
+            if limiter is not None:
+                limiter.acquire()
             try:
                 return fn()
             except BackendError as exc:
@@ -282,7 +282,7 @@ class XaiBackend(XaiVideoMixin):
         def send(image_refs: ImageRefs) -> ImageResult:
             kwargs = {**base_kwargs, **image_inputs(image_refs, refs)}
             return self._call(
-                f"image {request.label}".strip(), lambda: once(kwargs), bucket=self._image_bucket
+                f"image {request.label}".strip(), lambda: once(kwargs), limiter=self._image_limiter
             )
 
         def once(kwargs: dict[str, Any]) -> ImageResult:

@@ -27,7 +27,7 @@ from ..base import (
     VideoStatus,
 )
 from ..imaging import MAX_IMAGE_BYTES, MiB, base64_size, data_uri, looks_like_mp4, to_data_uri
-from ..ratelimit import TokenBucket
+from ..ratelimit import RateLimiter
 from ..retry import DEFAULT_RETRY_KINDS
 from .config import MAX_MESSAGE_BYTES, REQUEST_OVERHEAD, XaiConfig
 from .download import download_clip, write_clip
@@ -50,7 +50,7 @@ class XaiVideoMixin:
     _lock: threading.Lock
     _cancelled: set[str]
     _video_models: dict[str, str]
-    _video_bucket: TokenBucket
+    _video_limiter: RateLimiter
     files: FileRegistry
 
     def _call(
@@ -58,7 +58,7 @@ class XaiVideoMixin:
         label: str,
         fn: Callable[[], T],
         *,
-        bucket: TokenBucket | None = None,
+        limiter: RateLimiter | None = None,
         kinds: Collection[ErrorKind] = DEFAULT_RETRY_KINDS,
         max_attempts: int | None = None,
     ) -> T:
@@ -105,7 +105,7 @@ class XaiVideoMixin:
             return self._call(
                 f"video {request.label}".strip(),
                 once,
-                bucket=self._video_bucket,
+                limiter=self._video_limiter,
                 kinds=VIDEO_START_RETRY_KINDS,
             )
 

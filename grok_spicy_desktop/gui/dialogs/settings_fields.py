@@ -25,9 +25,31 @@ INT_FIELDS = (
     ),
     ("max_video_corrections", "Video corrections", 0, 10, "Corrections per clip that drifts"),
     ("max_rewords", "Moderation rewordings", 0, 10, "Rewordings tried when a prompt is blocked"),
-    ("character_concurrency", "Portraits at once", 1, 16, "Character sheets made in parallel"),
+    (
+        "character_concurrency",
+        "Portraits at once",
+        1,
+        16,
+        "Character sheets made in parallel in chained mode (plates mode starts every sheet "
+        "and plate at once; the image rate limit spaces them)",
+    ),
     ("video_concurrency", "Videos at once", 1, 16, "Video jobs in flight at the same time"),
     ("max_scenes", "Max scenes", 1, 50, "Longer plans are cut to this many scenes"),
+    (
+        "end_retry_rounds",
+        "End-of-run retries",
+        0,
+        10,
+        "Rounds that retry what failed on a passing API error (rate limit, outage, timeout) "
+        "once the rest of the run is done; 0 turns them off",
+    ),
+    (
+        "end_retry_delay_s",
+        "First retry after (s)",
+        0,
+        600,
+        "Wait before the first end-of-run retry round; each later round waits twice as long",
+    ),
 )
 MODEL_FIELDS = (
     ("chat_model", "Chat (planning)"),
