@@ -136,7 +136,7 @@ def _concat_listing(
 def _window_cost(win: Window) -> float:
     """Rough CPU seconds of a window (1 thread, 720p): decoded and encoded frames."""
     decoded = win.tail_from - win.seek_from + win.tail_frames + win.head_to
-    return 0.03 + 0.004 * decoded + 0.0065 * win.frames
+    return 0.03 + 0.0035 * decoded + 0.004 * win.frames
 
 
 def _audio_cost(samples: int) -> float:
@@ -182,7 +182,8 @@ def smart_join(
     Every job is single-threaded and the pool has one worker per core, longest job first, so
     the cores stay evenly busy. Returns the film's length in seconds (whole frames).
     """
-    workers = max(1, os.cpu_count() or 1)
+    affinity = getattr(os, "sched_getaffinity", None)
+    workers = max(1, len(affinity(0)) if affinity else os.cpu_count() or 1)
     windows = {
         n: folder / f"smart_window_{n}.mp4"
         for n, item in enumerate(items)
