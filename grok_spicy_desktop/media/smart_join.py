@@ -23,7 +23,7 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -205,32 +205,49 @@ def smart_join(
         args = _window_args(win, paths, layouts[win.left], fps, profile, path)
         jobs.append((_window_cost(win), args))
     jobs.sort(key=lambda job: -job[0])
-    done = 0
+    total = sum((i.end - i.start) if isinstance(i, Copy) else i.frames for i in items) / fps
+    audio, video = folder / "smart_audio.aac", folder / "smart_video.mp4"
+    listing = folder / "smart_concat.txt"
+    temporary = [listing, audio, video, *encoded, *windows.values()]
+    temporary += [lay.video_only for lay in layouts]
+    done, waiting = 0, len(windows)
     lock = threading.Lock()
+    futures: list[Future[None]] = []
 
-    def encode(args: list[str | Path]) -> None:
-        nonlocal done
+    def join_video() -> None:
+        """The film's picture by stream copy, as soon as the last window is there (it runs
+        while the audio is still being encoded)."""
+        listing.write_text(_concat_listing(items, layouts, windows, fps), encoding="utf-8")
+        concat: list[str | Path] = [
+            "-y", "-f", "concat", "-safe", "0", "-i", input_arg(listing), "-map", "0:v:0",
+            "-c", "copy", "-f", "mp4", video,
+        ]  # fmt: skip
+        run_ffmpeg(concat, cancel=cancel, timeout=max(120.0, total * 2))
+
+    def encode(args: list[str | Path], pool: ThreadPoolExecutor) -> None:
+        nonlocal done, waiting
         run_ffmpeg(args, cancel=cancel, timeout=300.0)
         with lock:
             done += 1
             if progress:
                 progress(0.9 * done / len(jobs))
+            if args[-1] in windows.values():
+                waiting -= 1
+                if not waiting:
+                    futures.append(pool.submit(join_video))
 
-    audio = folder / "smart_audio.aac"
-    listing = folder / "smart_concat.txt"
-    temporary = [listing, audio, *encoded, *windows.values(), *(lay.video_only for lay in layouts)]
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="smart-join") as pool:
-            for fut in [pool.submit(encode, args) for _, args in jobs]:
-                fut.result()
+            futures += [pool.submit(encode, args, pool) for _, args in jobs]
+            if not windows:
+                futures.append(pool.submit(join_video))
+            while futures:
+                futures.pop(0).result()
         check_cancel(cancel)
         packets = splice(chunks, encoded, audio)
-        total = sum((i.end - i.start) if isinstance(i, Copy) else i.frames for i in items) / fps
-        listing.write_text(_concat_listing(items, layouts, windows, fps), encoding="utf-8")
         mux: list[str | Path] = [
-            "-y", "-f", "concat", "-safe", "0", "-i", input_arg(listing),
-            "-i", input_arg(audio), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
-            *mux_args(packets, sound.total), "-t", f"{total:.6f}",
+            "-y", "-i", input_arg(video), "-i", input_arg(audio), "-map", "0:v:0",
+            "-map", "1:a:0", "-c", "copy", *mux_args(packets, sound.total), "-t", f"{total:.6f}",
             "-movflags", "+faststart", "-f", "mp4", dest_tmp,
         ]  # fmt: skip
         run_ffmpeg(mux, cancel=cancel, timeout=max(120.0, total * 2))
