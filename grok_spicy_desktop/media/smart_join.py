@@ -3,18 +3,23 @@
 A ``crossfade`` needs pixels of two clips at once, but only for ``fade`` seconds. For conforming
 clips (see ``assemble.matches_target``) the film is therefore built from:
 
-* **copied ranges** - whole GOPs of a clip, taken by stream copy (concat demuxer ``inpoint`` /
-  ``outpoint`` / ``duration`` on a video-only remux of the clip): bit-exact, no decoding;
+* **copied ranges** - packets of a clip taken by stream copy (concat demuxer ``inpoint`` /
+  ``outpoint`` / ``duration`` on a video-only remux of the clip): bit-exact, no decoding. A range
+  starts at a keyframe and ends at a clean cut (``ClipLayout.cuts``), possibly inside a GOP;
 * **windows** - one short re-encode per cross-fade (or ``continuous`` join): the previous clip
-  from its last keyframe before the fade, blended into the next clip up to its first keyframe
-  after the fade. A window is encoded with the clip's own reorder delay (B-frame depth), so
-  decode timestamps stay strictly increasing across every join;
-* **one audio track** - the whole film's audio (cuts, cross-fades) re-encoded in one cheap pass,
-  so sound is continuous across every join (AAC frames never line up with video keyframes).
+  from its last clean cut before the fade (decoded from the keyframe before it), blended into
+  the next clip up to its first keyframe after the fade. A window is encoded with the clip's own
+  reorder delay (B-frame depth), so decode timestamps stay strictly increasing across every join;
+* **one audio track** - the whole film's audio (cuts, cross-fades) re-encoded, in parallel
+  chunks when that packs better (``audio_chunks``), so sound is continuous across every join
+  (AAC frames never line up with video keyframes).
 
-Everything is in whole frames, so a smart join has exactly the frames of the full re-encode.
-``plan_join`` returns ``None`` when the clips' keyframes leave no room (e.g. one GOP per clip,
-or a window that would swallow a whole clip); the caller then falls back to the full path.
+The windows and audio chunks are single-threaded FFmpeg runs in a pool of one worker per core,
+longest first; the picture is concatenated as soon as the last window is there, and the final
+mux only adds the audio. Everything is in whole frames, so a smart join has exactly the frames
+of the full re-encode. ``plan_join`` returns ``None`` when the clips' keyframes leave no room
+(e.g. one GOP per clip, or a window that would swallow a whole clip); the caller then falls back
+to the full path.
 """
 
 from __future__ import annotations
