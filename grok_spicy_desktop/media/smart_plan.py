@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -158,27 +159,41 @@ def parse_inputs(stderr: str, paths: Sequence[Path]) -> list[MediaInfo]:
     return [parse_probe_output("\n".join(blocks.get(i, [])), p) for i, p in enumerate(paths)]
 
 
-def scan_clips(
-    paths: Sequence[Path], fps: int, folder: Path, cancel: threading.Event | None
-) -> Scan:
-    """One FFmpeg pass: each clip's description, packet table and a video-only copy of it."""
+def _scan_args(paths: Sequence[Path], first: int, folder: Path) -> list[str | Path]:
+    """Stream copy of ``paths`` (clips ``first``, ``first + 1``...): packet table and remux."""
     args: list[str | Path] = ["-y"]
     for path in paths:
         args += ["-i", input_arg(path)]
-    listings: list[Path] = []
-    video_only: list[Path] = []
     for i in range(len(paths)):
-        listings.append(folder / f"smart_{i}.crc")
-        video_only.append(folder / f"smart_{i}_v.mp4")
-        args += ["-map", f"{i}:v:0", "-c", "copy", "-f", "framecrc", listings[-1]]
-        args += ["-map", f"{i}:v:0", "-c", "copy", "-f", "mp4", video_only[-1]]
+        crc, remux = folder / f"smart_{first + i}.crc", folder / f"smart_{first + i}_v.mp4"
+        args += ["-map", f"{i}:v:0", "-c", "copy", "-f", "framecrc", crc]
+        args += ["-map", f"{i}:v:0", "-c", "copy", "-f", "mp4", remux]
+    return args
+
+
+def scan_clips(
+    paths: Sequence[Path], fps: int, folder: Path, cancel: threading.Event | None
+) -> Scan:
+    """Each clip's description, packet table and a video-only copy of it: stream copies, the
+    clips split between two FFmpeg runs at once (the first step of a smart join, so it is
+    worth keeping both cores busy)."""
+    half = (len(paths) + 1) // 2
+    groups = [(0, paths[:half]), (half, paths[half:])] if len(paths) > 1 else [(0, paths)]
+    listings = [folder / f"smart_{i}.crc" for i in range(len(paths))]
+    video_only = [folder / f"smart_{i}_v.mp4" for i in range(len(paths))]
+
+    def scan(first: int, group: Sequence[Path]) -> list[MediaInfo]:
+        result = run_ffmpeg(_scan_args(group, first, folder), cancel=cancel, timeout=120.0)
+        return parse_inputs(result.stderr, group)
+
     try:
-        result = run_ffmpeg(args, cancel=cancel, timeout=120.0)
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="smart-scan") as pool:
+            found = [pool.submit(scan, first, group) for first, group in groups]
+            infos = [info for fut in found for info in fut.result()]
         layouts = [
             parse_framecrc(listing.read_text(encoding="utf-8"), fps, vo)
             for listing, vo in zip(listings, video_only, strict=True)
         ]
-        infos = parse_inputs(result.stderr, paths)
     except BaseException:
         for path in video_only:
             path.unlink(missing_ok=True)
