@@ -231,6 +231,7 @@ def smart_join(
 
     def encode(args: list[str | Path], pool: ThreadPoolExecutor) -> None:
         nonlocal done, waiting
+        check_cancel(cancel)
         run_ffmpeg(args, cancel=cancel, timeout=300.0)
         with lock:
             done += 1
@@ -246,8 +247,13 @@ def smart_join(
             futures += [pool.submit(encode, args, pool) for _, args in jobs]
             if not windows:
                 futures.append(pool.submit(join_video))
-            while futures:
-                futures.pop(0).result()
+            try:
+                while futures:
+                    futures.pop(0).result()
+            except BaseException:
+                for fut in futures:  # a failed or cancelled job: start no other
+                    fut.cancel()
+                raise
         check_cancel(cancel)
         packets = splice(chunks, encoded, audio)
         mux: list[str | Path] = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from fractions import Fraction
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 
 from grok_spicy_desktop.media.assemble import ClipSpec, assemble
 from grok_spicy_desktop.media.errors import MediaError
-from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
+from grok_spicy_desktop.media.ffmpeg import FFmpegCancelled, run_ffmpeg
 from grok_spicy_desktop.media.probe import probe
 from grok_spicy_desktop.media.smart_join import smart_assemble
 from grok_spicy_desktop.media.smart_plan import (
@@ -289,3 +290,23 @@ def test_copy_ends_inside_a_gop_and_the_window_resumes_at_the_same_frame(
     for i, frame in enumerate(got):
         same = _distance(frame, want[i + 1])
         assert same < _distance(frame, want[i]) and same < _distance(frame, want[i + 2])
+
+
+def test_cancel_during_the_smart_join_leaves_nothing_behind(clips: Clips, tmp_path: Path) -> None:
+    a = _gop_clip(clips, "gop0.mp4", 3.0)
+    b = _gop_clip(clips, "gop1.mp4", 3.0, tone=480)
+    cancel = threading.Event()
+    work = tmp_path / "work"
+    with pytest.raises(FFmpegCancelled):
+        assemble(
+            [ClipSpec(a, transition="crossfade"), ClipSpec(b)],
+            tmp_path / "film.mp4",
+            aspect_ratio="16:9",
+            resolution="480p",
+            cancel=cancel,
+            progress=lambda _: cancel.set(),  # cancelled as soon as the first job is done
+            work_dir=work,
+        )
+    assert not (tmp_path / "film.mp4").exists()
+    assert not list(work.iterdir())
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".film")]
