@@ -73,7 +73,7 @@ def _window_args(
     if win.tail_frames:
         # Seek a quarter frame past the keyframe: the demuxer lands on it (never on the one
         # before, which would decode a whole extra GOP) and ``-noaccurate_seek`` drops nothing.
-        seek = (win.seek_from + 0.25) / fps
+        seek = float(layout.key_pts[win.seek_from]) + 0.25 / fps
         skip = win.tail_from - win.seek_from
         # ``-t`` (plus a frame of slack): decode no more than the window needs.
         span = f"{(skip + win.tail_frames + 1) / fps:.6f}"
