@@ -19,9 +19,13 @@ import pytest
 from grok_spicy_desktop.media.audio_chunks import (
     AAC_FRAME,
     PRE_ROLL,
+    AudioChunk,
     adts_frames,
     audio_layout,
     chunk_args,
+    grid_packets,
+    lc_stereo_48k,
+    lead_samples,
     mux_args,
     plan_chunks,
     splice,
@@ -64,19 +68,33 @@ def _snr(test: array[float], ref: array[float], lo: int, hi: int) -> float:
     return 10 * math.log10(signal / max(noise, 1e-12))
 
 
-def _film_audio(paths: list[Path], transitions: list[str], count: int, folder: Path) -> Path:
+def _film_audio(
+    paths: list[Path], transitions: list[str], count: int, folder: Path, lead: bool = False
+) -> Path:
     frames = [72, 96, 60]
     fades = [0.5 if t == "crossfade" else 0.0 for t in transitions[:-1]]
     layout = audio_layout(frames, transitions, fades, FPS)
-    chunks = plan_chunks(layout.total, count)
+    start = 0
+    if lead:  # the first clip's own packets, extracted as the smart scan does
+        own, crc = folder / "lead.aac", folder / "lead.crc"
+        run_ffmpeg(["-y", "-i", paths[0], "-map", "0:a:0", "-c", "copy", "-f", "adts", own])
+        run_ffmpeg(["-y", "-i", paths[0], "-map", "0:a:0", "-c", "copy", "-f", "framecrc", crc])
+        assert lc_stereo_48k(own.read_bytes())
+        start = lead_samples(layout, grid_packets(crc.read_text()))
+        assert start == (layout.starts[1] - AAC_FRAME) // AAC_FRAME * AAC_FRAME
+    chunks = plan_chunks(layout.total, count, start)
     assert len(chunks) == count
-    encoded = [folder / f"chunk{count}_{k}.aac" for k in range(count)]
+    name = f"{count}{'lead' if lead else ''}"
+    encoded = [folder / f"chunk{name}_{k}.aac" for k in range(count)]
     jobs = [chunk_args(paths, layout, c, p) for c, p in zip(chunks, encoded, strict=True)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(run_ffmpeg, jobs))
-    joined = folder / f"joined{count}.aac"
+    if start:
+        chunks.insert(0, AudioChunk(-AAC_FRAME, start, 0, start))
+        encoded.insert(0, folder / "lead.aac")
+    joined = folder / f"joined{name}.aac"
     packets = splice(chunks, encoded, joined)
-    film = folder / f"film{count}.m4a"
+    film = folder / f"film{name}.m4a"
     run_ffmpeg(["-y", "-i", joined, *mux_args(packets, layout.total), "-c", "copy", film])
     return film
 
@@ -96,6 +114,10 @@ def test_chunks_sit_on_the_aac_grid_and_cover_the_film() -> None:
     assert chunks[-1].keep_to == -(-layout.total // AAC_FRAME) * AAC_FRAME
     # Short films are not cut into tiny chunks.
     assert len(plan_chunks(3 * RATE, 4)) == 1
+    # After the first clip's own packets (up to a grid point), chunks cover the rest.
+    rest = plan_chunks(layout.total, 2, 286720)
+    assert rest[0].keep_from == 286720 and rest[0].encode_from == 286720 - PRE_ROLL * AAC_FRAME
+    assert rest[-1].keep_to == chunks[-1].keep_to
 
 
 def test_chunked_audio_splices_like_a_single_pass(tmp_path: Path) -> None:
@@ -122,6 +144,27 @@ def test_chunked_audio_splices_like_a_single_pass(tmp_path: Path) -> None:
         at = chunk.keep_from
         assert _snr(test, ref, at - 4096, at + 4096) >= 30
     assert _snr(test, ref, 0, total) >= 30
+
+
+def test_the_first_clips_own_packets_start_the_track(tmp_path: Path) -> None:
+    paths = [
+        _tones(tmp_path, "a.m4a", 3.0, 220, 880),
+        _tones(tmp_path, "b.m4a", 4.0, 330, 1250),
+        _tones(tmp_path, "c.m4a", 2.5, 262, 700),
+    ]
+    transitions = ["crossfade", "cut", "cut"]
+    single = _film_audio(paths, transitions, 1, tmp_path)
+    joined = _film_audio(paths, transitions, 2, tmp_path, lead=True)
+    grid = _packets(single)
+    assert _packets(joined) == grid
+    ref, test, own = _pcm(single), _pcm(joined), _pcm(paths[0])
+    layout = audio_layout([72, 96, 60], transitions, [0.5, 0.0], FPS)
+    assert len(test) == len(ref) == layout.total
+    lead = (layout.starts[1] - AAC_FRAME) // AAC_FRAME * AAC_FRAME
+    # Up to the splice the film decodes exactly as the first clip; after it, as the single pass.
+    assert test[:lead] == own[:lead]
+    assert _snr(test, ref, lead - 4096, lead + 4096) >= 30
+    assert _snr(test, ref, lead, layout.total) >= 30
 
 
 def test_damaged_adts_is_a_clear_error(tmp_path: Path) -> None:
