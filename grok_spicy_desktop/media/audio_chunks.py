@@ -30,6 +30,9 @@ from grok_spicy_desktop.media.probe import input_arg
 
 __all__ = [
     "AAC_FRAME",
+    "LEAD_MARGIN",
+    "MIN_CHUNK",
+    "PRE_ROLL",
     "AudioChunk",
     "AudioLayout",
     "adts_frames",
@@ -48,6 +51,8 @@ PRE_ROLL = 8
 """AAC frames encoded before a chunk's first kept packet (encoder state settles; dropped)."""
 POST_ROLL = 2
 """AAC frames encoded after a chunk's last kept packet (its overlap is coded from real sound)."""
+LEAD_MARGIN = 4
+"""AAC frames kept clear of the end of the first clip's own sound (see ``lead_samples``)."""
 MIN_CHUNK = 2 * AUDIO_RATE
 """Below about 2 s of audio per chunk another process costs more than it saves."""
 _ADTS_TICKS = 28_224_000 // AUDIO_RATE
@@ -162,11 +167,16 @@ def lc_stereo_48k(adts: bytes) -> bool:
 def lead_samples(layout: AudioLayout, packets: int) -> int:
     """Film samples at the start that the first clip's own AAC packets can give (a multiple of
     1024; 0 when not worth it): the first clip's sound until the next clip starts, minus one
-    frame (the last copied packet overlaps the next one), as far as ``packets`` grid packets
-    reach."""
+    frame (the last copied packet overlaps the next one), and ``LEAD_MARGIN`` frames short of
+    the end of its ``packets`` grid packets.
+
+    The margin matters: near its end the clip's encoder saw the sound stop and switched to
+    short windows, and a packet windowed for that does not overlap-add with one encoded from
+    the film's continuing sound (measured: a 12.6 dB frame at such a splice, ~40 dB otherwise).
+    """
     if len(layout.starts) < 2 or layout.firsts[0]:
         return 0
-    end = min(layout.starts[1] - AAC_FRAME, (packets - 1) * AAC_FRAME)
+    end = min(layout.starts[1] - AAC_FRAME, (packets - 1 - LEAD_MARGIN) * AAC_FRAME)
     lead = max(0, end // AAC_FRAME * AAC_FRAME)
     return lead if lead >= MIN_CHUNK // 2 else 0
 
