@@ -30,17 +30,11 @@ from grok_spicy_desktop.media.probe import input_arg
 
 __all__ = [
     "AAC_FRAME",
-    "LEAD_MARGIN",
-    "MIN_CHUNK",
-    "PRE_ROLL",
     "AudioChunk",
     "AudioLayout",
     "adts_frames",
     "audio_layout",
     "chunk_args",
-    "grid_packets",
-    "lc_stereo_48k",
-    "lead_samples",
     "mux_args",
     "plan_chunks",
     "splice",
@@ -51,8 +45,6 @@ PRE_ROLL = 8
 """AAC frames encoded before a chunk's first kept packet (encoder state settles; dropped)."""
 POST_ROLL = 2
 """AAC frames encoded after a chunk's last kept packet (its overlap is coded from real sound)."""
-LEAD_MARGIN = 4
-"""AAC frames kept clear of the end of the first clip's own sound (see ``lead_samples``)."""
 MIN_CHUNK = 2 * AUDIO_RATE
 """Below about 2 s of audio per chunk another process costs more than it saves."""
 _ADTS_TICKS = 28_224_000 // AUDIO_RATE
@@ -110,75 +102,24 @@ def audio_layout(
     return AudioLayout(tuple(firsts), tuple(lasts), fade_samples, tuple(starts), total)
 
 
-def plan_chunks(total: int, count: int, start: int = 0) -> list[AudioChunk]:
-    """Up to ``count`` chunks of about equal length, split on the AAC grid, covering the film
-    from sample ``start`` (a multiple of 1024; before it the first clip's own packets are used,
-    see ``lead_samples``)."""
+def plan_chunks(total: int, count: int) -> list[AudioChunk]:
+    """Up to ``count`` chunks of about equal length, split on the AAC grid."""
+    count = max(1, min(count, total // MIN_CHUNK))
     frames = -(-total // AAC_FRAME)
-    first = start // AAC_FRAME
-    count = max(1, min(count, (total - start) // MIN_CHUNK))
-    cuts = [(first + round((frames - first) * k / count)) * AAC_FRAME for k in range(count + 1)]
+    cuts = [round(frames * k / count) * AAC_FRAME for k in range(count + 1)]
     chunks = []
     for k in range(count):
-        keep_from = -AAC_FRAME if k == 0 and not start else cuts[k]
+        keep_from = -AAC_FRAME if k == 0 else cuts[k]
         keep_to = cuts[k + 1] if k < count - 1 else frames * AAC_FRAME
         chunks.append(
             AudioChunk(
                 keep_from=keep_from,
                 keep_to=keep_to,
-                encode_from=max(0, keep_from - PRE_ROLL * AAC_FRAME),
+                encode_from=0 if k == 0 else keep_from - PRE_ROLL * AAC_FRAME,
                 encode_to=total if k == count - 1 else min(total, keep_to + POST_ROLL * AAC_FRAME),
             )
         )
     return chunks
-
-
-def grid_packets(framecrc: str) -> int:
-    """How many packets of an AAC stream (``-f framecrc`` of a stream copy, 48 kHz) lie on the
-    film's grid from its start: the first at -1024 (one frame of priming, as FFmpeg's encoder
-    writes), each 1024 samples long, one after the other. 0 when the stream is not like that."""
-    if "#tb 0: 1/48000" not in framecrc or "#sample_rate 0: 48000" not in framecrc:
-        return 0
-    count = 0
-    for line in framecrc.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        fields = [f.strip() for f in line.split(",")]
-        expected = (count - 1) * AAC_FRAME
-        if fields[:4] != ["0", str(expected), str(expected), str(AAC_FRAME)]:
-            break
-        count += 1
-    return count
-
-
-def lc_stereo_48k(adts: bytes) -> bool:
-    """True when an ADTS stream (as FFmpeg's muxer writes it) is AAC-LC, 48 kHz, stereo, one
-    raw block per frame, no CRC: the format of the chunks, so their frames can follow its own."""
-    return (
-        len(adts) >= 7
-        and adts[0] == 0xFF
-        and adts[1] == 0xF1
-        and adts[2] & 0xFD == 0x4C
-        and adts[3] & 0xC0 == 0x80
-        and adts[6] & 0x03 == 0
-    )
-
-
-def lead_samples(layout: AudioLayout, packets: int) -> int:
-    """Film samples at the start that the first clip's own AAC packets can give (a multiple of
-    1024; 0 when not worth it): the first clip's sound until the next clip starts, minus one
-    frame (the last copied packet overlaps the next one), and ``LEAD_MARGIN`` frames short of
-    the end of its ``packets`` grid packets.
-
-    The margin matters: near its end the clip's encoder saw the sound stop and switched to
-    short windows, and a packet windowed for that does not overlap-add with one encoded from
-    the film's continuing sound (measured: a 12.6 dB frame at such a splice, ~40 dB otherwise).
-    """
-    if len(layout.starts) < 2 or layout.firsts[0]:
-        return 0
-    end = min(layout.starts[1] - AAC_FRAME, (packets - 1 - LEAD_MARGIN) * AAC_FRAME)
-    lead = max(0, end // AAC_FRAME * AAC_FRAME)
-    return lead if lead >= MIN_CHUNK // 2 else 0
 
 
 def chunk_args(

@@ -34,12 +34,8 @@ from pathlib import Path
 
 from grok_spicy_desktop.media._steps import ProgressFn, check_cancel
 from grok_spicy_desktop.media.audio_chunks import (
-    AAC_FRAME,
-    AudioChunk,
     audio_layout,
     chunk_args,
-    lc_stereo_48k,
-    lead_samples,
     mux_args,
     plan_chunks,
     splice,
@@ -161,12 +157,12 @@ def _makespan(costs: Sequence[float], workers: int) -> float:
     return max(loads)
 
 
-def _chunk_count(total: int, start: int, windows: Sequence[Window], workers: int) -> int:
+def _chunk_count(total: int, windows: Sequence[Window], workers: int) -> int:
     """How many audio chunks pack best with the windows on ``workers`` cores."""
     base = [_window_cost(w) for w in windows]
 
     def finish(count: int) -> float:
-        chunks = plan_chunks(total, count, start)
+        chunks = plan_chunks(total, count)
         return _makespan(base + [_audio_cost(c.samples) for c in chunks], workers)
 
     return min(range(1, 4 * workers + 1), key=finish)
@@ -184,11 +180,9 @@ def smart_join(
     *,
     cancel: threading.Event | None,
     progress: ProgressFn | None,
-    lead: Path | None = None,
-    lead_packets: int = 0,
 ) -> float:
     """Encode the windows and the audio chunks (in parallel), then copy everything into
-    ``dest_tmp`` (``lead``: the first clip's AAC packets, see ``Scan.lead``).
+    ``dest_tmp``.
 
     Every job is single-threaded and the pool has one worker per core, longest job first, so
     the cores stay evenly busy. Returns the film's length in seconds (whole frames).
@@ -204,12 +198,7 @@ def smart_join(
     sound = audio_layout(frames, transitions, fade_lengths([n / fps for n in frames],
                          transitions, fps), fps)  # fmt: skip
     wins = [item for item in items if isinstance(item, Window)]
-    # The first clip's own AAC packets start the track when they are on its grid: that much
-    # less to encode (the splice into the encoded part is like one between two chunks).
-    start = 0
-    if lead is not None and lc_stereo_48k(lead.read_bytes()[:7]):
-        start = lead_samples(sound, lead_packets)
-    chunks = plan_chunks(sound.total, _chunk_count(sound.total, start, wins, workers), start)
+    chunks = plan_chunks(sound.total, _chunk_count(sound.total, wins, workers))
     encoded = [folder / f"smart_audio_{k}.aac" for k in range(len(chunks))]
     jobs = [
         (_audio_cost(chunk.samples), chunk_args(paths, sound, chunk, path))
@@ -225,7 +214,7 @@ def smart_join(
     audio, video = folder / "smart_audio.aac", folder / "smart_video.mp4"
     listing = folder / "smart_concat.txt"
     temporary = [listing, audio, video, *encoded, *windows.values()]
-    temporary += [lay.video_only for lay in layouts] + ([lead] if lead else [])
+    temporary += [lay.video_only for lay in layouts]
     done, waiting = 0, len(windows)
     lock = threading.Lock()
     futures: list[Future[None]] = []
@@ -266,15 +255,10 @@ def smart_join(
                     fut.cancel()
                 raise
         check_cancel(cancel)
-        if start:
-            assert lead is not None
-            copied = AudioChunk(keep_from=-AAC_FRAME, keep_to=start, encode_from=0, encode_to=start)
-            packets = splice([copied, *chunks], [lead, *encoded], audio)
-        else:
-            packets = splice(chunks, encoded, audio)
+        packets = splice(chunks, encoded, audio)
         mux: list[str | Path] = [
             "-y", "-i", input_arg(video), "-i", input_arg(audio), "-map", "0:v:0",
-            "-map", "1:a:0", "-c", "copy", *mux_args(packets, sound.total),
+            "-map", "1:a:0", "-c", "copy", *mux_args(packets, sound.total), "-t", f"{total:.6f}",
             "-movflags", "+faststart", "-f", "mp4", dest_tmp,
         ]  # fmt: skip
         run_ffmpeg(mux, cancel=cancel, timeout=max(120.0, total * 2))
@@ -320,7 +304,7 @@ def smart_assemble(
     with staged(dest) as tmp:
         length = smart_join(
             paths, layouts, items, transitions, fps, profile, tmp, folder,
-            cancel=cancel, progress=progress, lead=scan.lead, lead_packets=scan.lead_packets,
+            cancel=cancel, progress=progress,
         )  # fmt: skip
         check_cancel(cancel)
     durations = [

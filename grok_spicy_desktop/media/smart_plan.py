@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from grok_spicy_desktop.media.audio_chunks import grid_packets
 from grok_spicy_desktop.media.errors import MediaError
 from grok_spicy_desktop.media.ffmpeg import FFmpegCancelled, FFmpegError, FFmpegNotFound, run_ffmpeg
 from grok_spicy_desktop.media.graph import fade_lengths
@@ -138,16 +137,11 @@ class Scan:
 
     infos: list[MediaInfo]
     layouts: list[ClipLayout]
-    lead: Path | None = None
-    """The first clip's AAC packets (ADTS), when they lie on the film's audio grid."""
-    lead_packets: int = 0
-    """How many of them do (``audio_chunks.grid_packets``)."""
 
     def discard(self) -> None:
-        """Delete the copies (when the smart join is not used after all)."""
-        for path in [lay.video_only for lay in self.layouts] + [self.lead]:
-            if path is not None:
-                path.unlink(missing_ok=True)
+        """Delete the video-only copies (when the smart join is not used after all)."""
+        for lay in self.layouts:
+            lay.video_only.unlink(missing_ok=True)
 
 
 def parse_inputs(stderr: str, paths: Sequence[Path]) -> list[MediaInfo]:
@@ -174,10 +168,6 @@ def _scan_args(paths: Sequence[Path], first: int, folder: Path) -> list[str | Pa
         crc, remux = folder / f"smart_{first + i}.crc", folder / f"smart_{first + i}_v.mp4"
         args += ["-map", f"{i}:v:0", "-c", "copy", "-f", "framecrc", crc]
         args += ["-map", f"{i}:v:0", "-c", "copy", "-f", "mp4", remux]
-    if first == 0 and paths:
-        # the first clip's sound: its packets can start the film's audio track as they are
-        args += ["-map", "0:a:0?", "-c", "copy", "-f", "framecrc", folder / "smart_lead.crc"]
-        args += ["-map", "0:a:0?", "-c", "copy", "-f", "adts", folder / "smart_lead.aac"]
     return args
 
 
@@ -196,7 +186,6 @@ def scan_clips(
         result = run_ffmpeg(_scan_args(group, first, folder), cancel=cancel, timeout=120.0)
         return parse_inputs(result.stderr, group)
 
-    lead, lead_crc = folder / "smart_lead.aac", folder / "smart_lead.crc"
     try:
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="smart-scan") as pool:
             found = [pool.submit(scan, first, group) for first, group in groups]
@@ -205,17 +194,14 @@ def scan_clips(
             parse_framecrc(listing.read_text(encoding="utf-8"), fps, vo)
             for listing, vo in zip(listings, video_only, strict=True)
         ]
-        packets = grid_packets(lead_crc.read_text(encoding="utf-8")) if lead_crc.exists() else 0
     except BaseException:
-        for path in [*video_only, lead]:
+        for path in video_only:
             path.unlink(missing_ok=True)
         raise
     finally:
-        for listing in [*listings, lead_crc]:
+        for listing in listings:
             listing.unlink(missing_ok=True)
-    if not packets:
-        lead.unlink(missing_ok=True)
-    return Scan(infos, layouts, lead if packets else None, packets)
+    return Scan(infos, layouts)
 
 
 def try_scan(

@@ -18,16 +18,10 @@ import pytest
 
 from grok_spicy_desktop.media.audio_chunks import (
     AAC_FRAME,
-    LEAD_MARGIN,
-    MIN_CHUNK,
     PRE_ROLL,
-    AudioChunk,
     adts_frames,
     audio_layout,
     chunk_args,
-    grid_packets,
-    lc_stereo_48k,
-    lead_samples,
     mux_args,
     plan_chunks,
     splice,
@@ -70,42 +64,21 @@ def _snr(test: array[float], ref: array[float], lo: int, hi: int) -> float:
     return 10 * math.log10(signal / max(noise, 1e-12))
 
 
-def _film_audio(
-    paths: list[Path],
-    transitions: list[str],
-    count: int,
-    folder: Path,
-    lead: bool = False,
-    frames: tuple[int, ...] = (72, 96, 60),
-) -> tuple[Path, int]:
-    """The film's sound encoded in ``count`` chunks (after the first clip's own packets when
-    ``lead``), muxed as a single pass would be; and the first encoded sample."""
+def _film_audio(paths: list[Path], transitions: list[str], count: int, folder: Path) -> Path:
+    frames = [72, 96, 60]
     fades = [0.5 if t == "crossfade" else 0.0 for t in transitions[:-1]]
     layout = audio_layout(frames, transitions, fades, FPS)
-    start = 0
-    if lead:  # the first clip's own packets, extracted as the smart scan does
-        own, crc = folder / "lead.aac", folder / "lead.crc"
-        run_ffmpeg(["-y", "-i", paths[0], "-map", "0:a:0", "-c", "copy", "-f", "adts", own])
-        run_ffmpeg(["-y", "-i", paths[0], "-map", "0:a:0", "-c", "copy", "-f", "framecrc", crc])
-        assert lc_stereo_48k(own.read_bytes())
-        start = lead_samples(layout, grid_packets(crc.read_text()))
-        # clear of the next clip and of the end of the clip's own sound (a cut here)
-        assert MIN_CHUNK // 2 <= start <= layout.starts[1] - LEAD_MARGIN * AAC_FRAME
-    chunks = plan_chunks(layout.total, count, start)
+    chunks = plan_chunks(layout.total, count)
     assert len(chunks) == count
-    name = f"{count}{'lead' if lead else ''}"
-    encoded = [folder / f"chunk{name}_{k}.aac" for k in range(count)]
+    encoded = [folder / f"chunk{count}_{k}.aac" for k in range(count)]
     jobs = [chunk_args(paths, layout, c, p) for c, p in zip(chunks, encoded, strict=True)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(run_ffmpeg, jobs))
-    if start:
-        chunks.insert(0, AudioChunk(-AAC_FRAME, start, 0, start))
-        encoded.insert(0, folder / "lead.aac")
-    joined = folder / f"joined{name}.aac"
+    joined = folder / f"joined{count}.aac"
     packets = splice(chunks, encoded, joined)
-    film = folder / f"film{name}.m4a"
+    film = folder / f"film{count}.m4a"
     run_ffmpeg(["-y", "-i", joined, *mux_args(packets, layout.total), "-c", "copy", film])
-    return film, start
+    return film
 
 
 def test_chunks_sit_on_the_aac_grid_and_cover_the_film() -> None:
@@ -123,10 +96,6 @@ def test_chunks_sit_on_the_aac_grid_and_cover_the_film() -> None:
     assert chunks[-1].keep_to == -(-layout.total // AAC_FRAME) * AAC_FRAME
     # Short films are not cut into tiny chunks.
     assert len(plan_chunks(3 * RATE, 4)) == 1
-    # After the first clip's own packets (up to a grid point), chunks cover the rest.
-    rest = plan_chunks(layout.total, 2, 286720)
-    assert rest[0].keep_from == 286720 and rest[0].encode_from == 286720 - PRE_ROLL * AAC_FRAME
-    assert rest[-1].keep_to == chunks[-1].keep_to
 
 
 def test_chunked_audio_splices_like_a_single_pass(tmp_path: Path) -> None:
@@ -136,8 +105,8 @@ def test_chunked_audio_splices_like_a_single_pass(tmp_path: Path) -> None:
         _tones(tmp_path, "c.m4a", 2.5, 262, 700),
     ]
     transitions = ["crossfade", "continuous", "cut"]
-    single, _ = _film_audio(paths, transitions, 1, tmp_path)
-    chunked, _ = _film_audio(paths, transitions, 3, tmp_path)
+    single = _film_audio(paths, transitions, 1, tmp_path)
+    chunked = _film_audio(paths, transitions, 3, tmp_path)
     total = audio_layout([72, 96, 60], transitions, [0.5, 0.0], FPS).total
 
     # Same packet grid: the priming packet, then exactly 1024 samples apart through the splices.
@@ -153,38 +122,6 @@ def test_chunked_audio_splices_like_a_single_pass(tmp_path: Path) -> None:
         at = chunk.keep_from
         assert _snr(test, ref, at - 4096, at + 4096) >= 30
     assert _snr(test, ref, 0, total) >= 30
-
-
-def test_the_first_clips_own_packets_start_the_track(tmp_path: Path) -> None:
-    # The first two clips as the bench's: steady tones, the same on both channels, a cut.
-    paths = []
-    for name, hz, seconds in (("a.m4a", 330, 6), ("b.m4a", 385, 4)):
-        tone = f"sine=frequency={hz}:sample_rate=48000:duration={seconds}"
-        run_ffmpeg(["-y", "-f", "lavfi", "-i", tone, "-c:a", "aac", "-ac", "2", tmp_path / name])
-        paths.append(tmp_path / name)
-    paths.append(_tones(tmp_path, "c.m4a", 2.5, 262, 700))
-    transitions = ["cut", "crossfade", "cut"]
-    frames = (144, 96, 60)
-    single, _ = _film_audio(paths, transitions, 1, tmp_path, frames=frames)
-    joined, lead = _film_audio(paths, transitions, 2, tmp_path, lead=True, frames=frames)
-    grid = _packets(single)
-    assert _packets(joined) == grid
-    ref, test, own = _pcm(single), _pcm(joined), _pcm(paths[0])
-    layout = audio_layout(frames, transitions, [0.0, 0.5], FPS)
-    assert len(test) == len(ref) == layout.total
-    # Up to the splice the film decodes exactly as the first clip; after it, it is as close to
-    # the real sound as the single pass, and so it is frame by frame around the splice (a packet
-    # the clip's encoder windowed for its own ending, spliced there, gave one 12.6 dB frame).
-    assert test[:lead] == own[:lead]
-    whole = plan_chunks(layout.total, 1)[0]
-    truth_args = chunk_args(paths, layout, whole, tmp_path / "unused.aac")
-    truth_args[truth_args.index("-c:a") :] = ["-ac", "1", "-f", "f32le", tmp_path / "truth.f32"]
-    run_ffmpeg(truth_args)
-    truth = array("f")
-    truth.frombytes((tmp_path / "truth.f32").read_bytes())
-    assert _snr(test, truth, lead, layout.total) >= 25
-    for at in range(lead - 2 * AAC_FRAME, lead + 2 * AAC_FRAME, AAC_FRAME):
-        assert _snr(test, truth, at, at + AAC_FRAME) >= 25
 
 
 def test_damaged_adts_is_a_clear_error(tmp_path: Path) -> None:

@@ -121,10 +121,6 @@ def test_crossfades_reencode_only_windows_and_join_cleanly(
     apts = [p for _, p in audio]
     assert all(abs(b - a - 1024) <= 1 for a, b in itertools.pairwise(apts))
     assert abs(len(apts) * 1024 / 48000 - frames / FPS) < 0.05
-    # ... and decoding to exactly the film's length in samples.
-    pcm = tmp_path / "film.s16"
-    run_ffmpeg(["-y", "-i", result.path, "-map", "0:a:0", "-f", "s16le", "-ac", "1", pcm])
-    assert pcm.stat().st_size == 2 * frames * 48000 // FPS
 
     # Pixels: the copied ranges are bit-identical to the sources; the fade frames are new.
     film = _frame_hashes(result.path, tmp_path)
