@@ -215,22 +215,30 @@ def smart_join(
     listing = folder / "smart_concat.txt"
     temporary = [listing, audio, video, *encoded, *windows.values()]
     temporary += [lay.video_only for lay in layouts]
-    done, waiting = 0, len(windows)
+    done, waiting, sounding = 0, len(windows), len(chunks)
     lock = threading.Lock()
     futures: list[Future[None]] = []
+    finished = threading.Event()
+    """Set when the last window found the audio done and wrote the whole film itself."""
 
-    def join_video() -> None:
-        """The film's picture by stream copy, as soon as the last window is there (it runs
-        while the audio is still being encoded)."""
+    def join(with_audio: bool) -> None:
+        """The film by stream copy as soon as the last window is there: the picture alone
+        while the audio is still being encoded (the audio is added after), else all of it."""
         listing.write_text(_concat_listing(items, layouts, windows, fps), encoding="utf-8")
-        concat: list[str | Path] = [
-            "-y", "-f", "concat", "-safe", "0", "-i", input_arg(listing), "-map", "0:v:0",
-            "-c", "copy", "-f", "mp4", video,
-        ]  # fmt: skip
-        run_ffmpeg(concat, cancel=cancel, timeout=max(120.0, total * 2))
+        args: list[str | Path] = ["-y", "-f", "concat", "-safe", "0", "-i", input_arg(listing)]
+        if with_audio:
+            packets = splice(chunks, encoded, audio)
+            args += ["-i", input_arg(audio), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy"]
+            args += [*mux_args(packets, sound.total), "-movflags", "+faststart", "-f", "mp4"]
+            args.append(dest_tmp)
+        else:
+            args += ["-map", "0:v:0", "-c", "copy", "-f", "mp4", video]
+        run_ffmpeg(args, cancel=cancel, timeout=max(120.0, total * 2))
+        if with_audio:
+            finished.set()
 
     def encode(args: list[str | Path], pool: ThreadPoolExecutor) -> None:
-        nonlocal done, waiting
+        nonlocal done, waiting, sounding
         check_cancel(cancel)
         run_ffmpeg(args, cancel=cancel, timeout=300.0)
         with lock:
@@ -240,13 +248,15 @@ def smart_join(
             if args[-1] in windows.values():
                 waiting -= 1
                 if not waiting:
-                    futures.append(pool.submit(join_video))
+                    futures.append(pool.submit(join, not sounding))
+            else:
+                sounding -= 1
 
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="smart-join") as pool:
             futures += [pool.submit(encode, args, pool) for _, args in jobs]
             if not windows:
-                futures.append(pool.submit(join_video))
+                futures.append(pool.submit(join, False))
             try:
                 while futures:
                     futures.pop(0).result()
@@ -255,13 +265,14 @@ def smart_join(
                     fut.cancel()
                 raise
         check_cancel(cancel)
-        packets = splice(chunks, encoded, audio)
-        mux: list[str | Path] = [
-            "-y", "-i", input_arg(video), "-i", input_arg(audio), "-map", "0:v:0",
-            "-map", "1:a:0", "-c", "copy", *mux_args(packets, sound.total), "-t", f"{total:.6f}",
-            "-movflags", "+faststart", "-f", "mp4", dest_tmp,
-        ]  # fmt: skip
-        run_ffmpeg(mux, cancel=cancel, timeout=max(120.0, total * 2))
+        if not finished.is_set():  # the audio was the last job: add it to the picture
+            packets = splice(chunks, encoded, audio)
+            mux: list[str | Path] = [
+                "-y", "-i", input_arg(video), "-i", input_arg(audio), "-map", "0:v:0",
+                "-map", "1:a:0", "-c", "copy", *mux_args(packets, sound.total),
+                "-movflags", "+faststart", "-f", "mp4", dest_tmp,
+            ]  # fmt: skip
+            run_ffmpeg(mux, cancel=cancel, timeout=max(120.0, total * 2))
     finally:
         for path in temporary:
             path.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from grok_spicy_desktop.media import smart_join
 from grok_spicy_desktop.media.assemble import ClipSpec, assemble
 from grok_spicy_desktop.media.errors import MediaError
 from grok_spicy_desktop.media.ffmpeg import FFmpegCancelled, run_ffmpeg
@@ -121,6 +122,10 @@ def test_crossfades_reencode_only_windows_and_join_cleanly(
     apts = [p for _, p in audio]
     assert all(abs(b - a - 1024) <= 1 for a, b in itertools.pairwise(apts))
     assert abs(len(apts) * 1024 / 48000 - frames / FPS) < 0.05
+    # ... and decoding to exactly the film's length in samples.
+    pcm = tmp_path / "film.s16"
+    run_ffmpeg(["-y", "-i", result.path, "-map", "0:a:0", "-f", "s16le", "-ac", "1", pcm])
+    assert pcm.stat().st_size == 2 * frames * 48000 // FPS
 
     # Pixels: the copied ranges are bit-identical to the sources; the fade frames are new.
     film = _frame_hashes(result.path, tmp_path)
@@ -310,3 +315,28 @@ def test_cancel_during_the_smart_join_leaves_nothing_behind(clips: Clips, tmp_pa
     assert not (tmp_path / "film.mp4").exists()
     assert not list(work.iterdir())
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".film")]
+
+
+@pytest.mark.parametrize("audio_first", [True, False])
+def test_the_film_is_whole_whichever_job_ends_last(
+    clips: Clips, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, audio_first: bool
+) -> None:
+    # One worker runs the jobs in cost order: the audio first (then the last window writes the
+    # whole film) or last (then the picture is joined first and the audio added after it).
+    monkeypatch.setattr(smart_join.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    monkeypatch.setattr(smart_join, "_window_cost", lambda _win: 0.0 if audio_first else 99.0)
+    a = _gop_clip(clips, "gop0.mp4", 3.0)
+    b = _gop_clip(clips, "gop1.mp4", 3.0, tone=480)
+    result = assemble(
+        [ClipSpec(a, transition="crossfade"), ClipSpec(b)],
+        tmp_path / "film.mp4",
+        aspect_ratio="16:9",
+        resolution="480p",
+        work_dir=tmp_path / "work",
+    )
+    rows = _packets(result.path)
+    assert len([r for r in rows if r[0] == 0]) == 72 + 72 - 12
+    pcm = tmp_path / "film.s16"
+    run_ffmpeg(["-y", "-i", result.path, "-map", "0:a:0", "-f", "s16le", "-ac", "1", pcm])
+    assert pcm.stat().st_size == 2 * (72 + 72 - 12) * 48000 // FPS
+    assert not list((tmp_path / "work").iterdir())
