@@ -346,6 +346,9 @@ class XaiTestServer:
         self.result_urls_expired = False  # True: result URLs answer 404 (as after 24 h)
         self._rng = random.Random(self.options.seed)
         self._lock = threading.Lock()
+        # Set by stop(): a handler sleeping out a simulated latency wakes up and gives up, so a
+        # stopped server leaves no thread sleeping into later tests.
+        self.stopping = threading.Event()
         self._grpc: grpc.Server | None = None
         self._http: ThreadingHTTPServer | None = None
         self.port = 0
@@ -357,6 +360,7 @@ class XaiTestServer:
     # -- lifecycle ----------------------------------------------------------------------------
 
     def start(self) -> XaiTestServer:
+        self.stopping.clear()
         server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=16),
             options=[
@@ -381,6 +385,7 @@ class XaiTestServer:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()
         if self._grpc is not None:
             self._grpc.stop(grace=0).wait(5)
             self._grpc = None
@@ -474,8 +479,8 @@ class XaiTestServer:
                 code = self._rng.choice(self.options.fail_codes)
                 fault = _Fault(code, "injected random failure")
         delay = self.options.latency.get(RPC_KIND.get(rpc, rpc), 0.0)
-        if delay:
-            time.sleep(delay)
+        if delay and self.stopping.wait(delay):
+            context.abort(grpc.StatusCode.UNAVAILABLE, "the test server is stopping")
         if fault is not None:
             if (
                 fault.code == grpc.StatusCode.DEADLINE_EXCEEDED
@@ -485,7 +490,7 @@ class XaiTestServer:
                 return _Fault(AMBIGUOUS, fault.details)
             if fault.code == HANG:
                 remaining = context.time_remaining()
-                time.sleep(min(remaining + 0.2, 30.0) if remaining is not None else 30.0)
+                self.stopping.wait(min(remaining + 0.2, 30.0) if remaining is not None else 30.0)
                 context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "too slow")
             elif fault.code == BAD_JSON:
                 return fault

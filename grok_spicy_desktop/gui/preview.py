@@ -170,6 +170,9 @@ class VideoPreview(QWidget):
     def is_loaded(self) -> bool:
         return self._loaded
 
+    def is_playing(self) -> bool:
+        return self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+
     def message(self) -> str:
         return self.view.message
 
@@ -185,7 +188,7 @@ class VideoPreview(QWidget):
             self.player.pause()
 
     def toggle_play(self) -> None:
-        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+        if self.is_playing():
             self.pause()
         else:
             self.play()
