@@ -8,9 +8,10 @@ through ``normalize_clip`` into an empty cache folder, then the same ``concat_co
 what ``assemble()`` does for clips that do not conform.
 
 The cross-fade figure (5.2) uses clips with a keyframe every second (``-g 24``, veryfast, so
-with B-frames), as streaming encoders write them: ``assemble()`` copies every GOP and re-encodes
-one window per fade (last keyframe before it to first keyframe after it) plus the audio; the
-reference is ``assemble(..., smart=False)``, today's one-pass xfade re-encode of the film.
+with B-frames), as streaming encoders write them: ``assemble()`` copies the packets up to the
+last clean cut before each fade and from the first keyframe after it, re-encodes one window per
+fade (25 frames here) and the film's audio, all single-threaded jobs packed on the cores; the
+reference is ``assemble(..., smart=False)``, the one-pass xfade re-encode of the film.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ Four paths, cheapest first:
    size/fps).
 3. **Smart cross-fades** - conforming clips with cross-fades: every clip is stream-copied except
    a short window around each fade (last keyframe before it to first keyframe after it), which
-   is re-encoded; the audio is re-encoded in one cheap pass (see ``smart_join``).
+   is re-encoded; the audio is re-encoded in parallel chunks (see ``smart_join``).
 4. **Cross-fades** - otherwise a ``crossfade`` transition needs pixels from two clips at once, so
    the whole film is re-encoded in one FFmpeg pass (xfade + acrossfade, 0.5 s each). Each cross-fade makes
    the film 0.5 s shorter than the sum of its clips; ``clip_starts`` gives the real timeline.
@@ -52,6 +52,7 @@ from grok_spicy_desktop.media.graph import (
 )
 from grok_spicy_desktop.media.probe import MediaInfo, exact_duration, input_arg, probe
 from grok_spicy_desktop.media.smart_join import smart_assemble
+from grok_spicy_desktop.media.smart_plan import try_scan
 from grok_spicy_desktop.storage.atomic import staged
 
 __all__ = [
@@ -260,21 +261,28 @@ def assemble(
         raise MediaError("There are no clips to assemble; generate at least one scene video first.")
     dest = Path(dest)
     width, height = target_size(aspect_ratio, resolution)
-    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="probe") as pool:
-        infos = list(pool.map(_probe_clip, clips, range(len(clips))))
     transitions = [clip.transition for clip in clips]
     # cross-fades and continuous joins (dropping a duplicated frame) need the one-pass graph
     crossfades = any(t in ("crossfade", "continuous") for t in transitions[:-1])
-    check_cancel(cancel)
     try:
         with work_folder(work_dir) as folder:
+            paths = [c.path for c in clips]
+            scan = try_scan(paths, fps, folder, cancel) if crossfades and smart else None
+            if scan is not None:
+                infos = scan.infos
+            else:
+                with ThreadPoolExecutor(max_workers=4, thread_name_prefix="probe") as pool:
+                    infos = list(pool.map(_probe_clip, clips, range(len(clips))))
+            check_cancel(cancel)
             profiles = {info.video_profile for info in infos}
             conform = len(profiles) == 1 and all(
                 matches_target(i, width, height, fps) for i in infos
             )
+            if scan is not None and not conform:
+                scan.discard()
             if crossfades and conform and smart:
-                where = ([c.path for c in clips], transitions, dest, folder, fps)
-                joined = smart_assemble(*where, infos[0].video_profile or "high", cancel, progress)
+                where = (paths, transitions, dest, folder, fps, infos[0].video_profile or "high")
+                joined = smart_assemble(*where, cancel, progress, scan)
                 if joined is not None:
                     return _result(dest, joined.duration, False, joined.durations, joined.fades)
             if crossfades:

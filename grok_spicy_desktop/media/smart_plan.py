@@ -1,7 +1,8 @@
 """Smart assembly, part 1: where each clip's keyframes are and which frames can be copied.
 
-``scan_clips`` lists every clip's video packets (one FFmpeg stream-copy pass, ``framecrc``) and
-makes a video-only copy of each clip; ``plan_join`` turns keyframes and transitions into copied
+``scan_clips`` lists every clip's video packets (one FFmpeg stream-copy pass, ``framecrc``),
+makes a video-only copy of each clip and reads every clip's description (``MediaInfo``) from the
+same pass, so smart assembly needs no separate probe per clip; ``plan_join`` turns keyframes and transitions into copied
 ranges (whole GOPs) and re-encoded windows (see ``smart_join`` for the whole picture).
 """
 
@@ -10,26 +11,31 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from grok_spicy_desktop.media.errors import MediaError
-from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
+from grok_spicy_desktop.media.ffmpeg import FFmpegCancelled, FFmpegError, FFmpegNotFound, run_ffmpeg
 from grok_spicy_desktop.media.graph import fade_lengths
-from grok_spicy_desktop.media.probe import input_arg
+from grok_spicy_desktop.media.probe import MediaInfo, input_arg, parse_probe_output
 
 __all__ = [
     "DELAY_ARGS",
     "ClipLayout",
     "Copy",
+    "Scan",
     "Window",
     "parse_framecrc",
+    "parse_inputs",
     "plan_join",
     "scan_clips",
+    "try_scan",
 ]
 
 _TB = re.compile(r"^#tb 0: (\d+)/(\d+)")
+_INPUT_N = re.compile(r"^Input #(\d+), ")
 DELAY_ARGS = {0: ["-bf", "0"], 1: ["-bf", "1"], 2: ["-bf", "3", "-x264-params", "b-pyramid=2"]}
 """x264 settings whose reorder delay (frames between first dts and first pts) is the key."""
 
@@ -41,8 +47,11 @@ class ClipLayout:
     frames: int
     keyframes: tuple[int, ...]
     """Frame index of every keyframe, ascending (the first is 0 for a usable clip)."""
-    key_dts: dict[int, Fraction]
-    """Decode timestamp (seconds) of each keyframe's packet."""
+    cuts: dict[int, Fraction]
+    """Where a copy may end: frame index ``f`` -> decode timestamp (seconds) of packet ``f``,
+    for every ``f`` whose first ``f`` packets (decode order) hold exactly frames ``0..f-1``.
+    Every keyframe of a closed GOP is one; so is the end of each B-frame group inside a GOP
+    (those packets reference nothing decoded after them)."""
     key_pts: dict[int, Fraction]
     delay: int
     """Reorder delay in frames: how far the first packet's dts is before its pts."""
@@ -62,7 +71,8 @@ class Copy:
 @dataclass(frozen=True)
 class Window:
     """Re-encoded join: clip ``left`` frames ``[tail_from, end)`` then clip ``left + 1`` frames
-    ``[skip, head_to)``, overlapping by ``fade`` frames (a cross-fade) or none (a plain join)."""
+    ``[skip, head_to)``, overlapping by ``fade`` frames (a cross-fade) or none (a plain join).
+    Decoding the tail starts at keyframe ``seek_from`` (at or before ``tail_from``)."""
 
     left: int
     tail_from: int
@@ -70,6 +80,7 @@ class Window:
     skip: int
     head_to: int
     fade: int
+    seek_from: int = 0
 
     @property
     def frames(self) -> int:
@@ -97,19 +108,22 @@ def parse_framecrc(text: str, fps: int, video_only: Path) -> ClipLayout:
         raise MediaError(f"{video_only.name}: no video packets found.")
     first_pts = min(p[1] for p in packets)
     keyframes: list[int] = []
-    key_dts: dict[int, Fraction] = {}
+    cuts: dict[int, Fraction] = {}
     key_pts: dict[int, Fraction] = {}
-    for dts, pts, key in packets:
+    shown = -1
+    for n, (dts, pts, key) in enumerate(packets):
+        if shown == n - 1:
+            cuts[n] = dts * tb
+        frame = round((pts - first_pts) * tb * fps)
+        shown = max(shown, frame)
         if key:
-            frame = round((pts - first_pts) * tb * fps)
             keyframes.append(frame)
-            key_dts[frame] = dts * tb
             key_pts[frame] = pts * tb
     delay = round((packets[0][1] - packets[0][0]) * tb * fps)
     return ClipLayout(
         frames=len(packets),
         keyframes=tuple(sorted(set(keyframes))),
-        key_dts=key_dts,
+        cuts=cuts,
         key_pts=key_pts,
         delay=delay,
         time_base=tb,
@@ -117,28 +131,94 @@ def parse_framecrc(text: str, fps: int, video_only: Path) -> ClipLayout:
     )
 
 
-def scan_clips(
-    paths: Sequence[Path], fps: int, folder: Path, cancel: threading.Event | None
-) -> list[ClipLayout]:
-    """One FFmpeg pass: each clip's packet table and a video-only copy of it (stream copy)."""
+@dataclass(frozen=True)
+class Scan:
+    """Every clip's description and packet layout, from one FFmpeg pass."""
+
+    infos: list[MediaInfo]
+    layouts: list[ClipLayout]
+
+    def discard(self) -> None:
+        """Delete the video-only copies (when the smart join is not used after all)."""
+        for lay in self.layouts:
+            lay.video_only.unlink(missing_ok=True)
+
+
+def parse_inputs(stderr: str, paths: Sequence[Path]) -> list[MediaInfo]:
+    """``MediaInfo`` of each input of a multi-input FFmpeg run (its ``Input #n`` blocks)."""
+    blocks: dict[int, list[str]] = {}
+    current: list[str] | None = None
+    for line in stderr.splitlines():
+        if (match := _INPUT_N.match(line)) is not None:
+            current = blocks.setdefault(int(match.group(1)), [])
+            line = "Input #0, " + line[match.end() :]
+        elif line.startswith(("Input #", "Output #", "Stream mapping:")):
+            current = None
+        if current is not None:
+            current.append(re.sub(r"^(\s*Stream #)\d+:", r"\g<1>0:", line))
+    return [parse_probe_output("\n".join(blocks.get(i, [])), p) for i, p in enumerate(paths)]
+
+
+def _scan_args(paths: Sequence[Path], first: int, folder: Path) -> list[str | Path]:
+    """Stream copy of ``paths`` (clips ``first``, ``first + 1``...): packet table and remux."""
     args: list[str | Path] = ["-y"]
     for path in paths:
         args += ["-i", input_arg(path)]
-    listings: list[Path] = []
-    video_only: list[Path] = []
     for i in range(len(paths)):
-        listings.append(folder / f"smart_{i}.crc")
-        video_only.append(folder / f"smart_{i}_v.mp4")
-        args += ["-map", f"{i}:v:0", "-c", "copy", "-f", "framecrc", listings[-1]]
-        args += ["-map", f"{i}:v:0", "-c", "copy", "-f", "mp4", video_only[-1]]
-    run_ffmpeg(args, cancel=cancel, timeout=120.0)
-    layouts = [
-        parse_framecrc(listing.read_text(encoding="utf-8"), fps, vo)
-        for listing, vo in zip(listings, video_only, strict=True)
-    ]
-    for listing in listings:
-        listing.unlink(missing_ok=True)
-    return layouts
+        crc, remux = folder / f"smart_{first + i}.crc", folder / f"smart_{first + i}_v.mp4"
+        args += ["-map", f"{i}:v:0", "-c", "copy", "-f", "framecrc", crc]
+        args += ["-map", f"{i}:v:0", "-c", "copy", "-f", "mp4", remux]
+    return args
+
+
+def scan_clips(
+    paths: Sequence[Path], fps: int, folder: Path, cancel: threading.Event | None
+) -> Scan:
+    """Each clip's description, packet table and a video-only copy of it: stream copies, the
+    clips split between two FFmpeg runs at once (the first step of a smart join, so it is
+    worth keeping both cores busy)."""
+    half = (len(paths) + 1) // 2
+    groups = [(0, paths[:half]), (half, paths[half:])] if len(paths) > 1 else [(0, paths)]
+    listings = [folder / f"smart_{i}.crc" for i in range(len(paths))]
+    video_only = [folder / f"smart_{i}_v.mp4" for i in range(len(paths))]
+
+    def scan(first: int, group: Sequence[Path]) -> list[MediaInfo]:
+        result = run_ffmpeg(_scan_args(group, first, folder), cancel=cancel, timeout=120.0)
+        return parse_inputs(result.stderr, group)
+
+    try:
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="smart-scan") as pool:
+            found = [pool.submit(scan, first, group) for first, group in groups]
+            infos = [info for fut in found for info in fut.result()]
+        layouts = [
+            parse_framecrc(listing.read_text(encoding="utf-8"), fps, vo)
+            for listing, vo in zip(listings, video_only, strict=True)
+        ]
+    except BaseException:
+        for path in video_only:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        for listing in listings:
+            listing.unlink(missing_ok=True)
+    return Scan(infos, layouts)
+
+
+def try_scan(
+    paths: Sequence[Path], fps: int, folder: Path, cancel: threading.Event | None
+) -> Scan | None:
+    """``scan_clips``, or ``None`` when a clip cannot be scanned (no video, damaged, a still
+    image...): the caller then probes each clip, which explains what is wrong with it."""
+    try:
+        scan = scan_clips(paths, fps, folder, cancel)
+    except (FFmpegCancelled, FFmpegNotFound):
+        raise
+    except (FFmpegError, MediaError, OSError):
+        return None
+    if any(info.is_image for info in scan.infos):
+        scan.discard()
+        return None
+    return scan
 
 
 def plan_join(
@@ -163,12 +243,15 @@ def plan_join(
             start = 0
             continue
         nxt = layouts[i + 1]
-        end = lay.frames if fade == 0 else max(k for k in lay.keyframes if k <= lay.frames - fade)
+        # Copy up to the last clean cut before the fade; the window decodes from the keyframe
+        # before that cut but re-encodes only from the cut on.
+        end = lay.frames if fade == 0 else max(c for c in lay.cuts if c <= lay.frames - fade)
         head = next((k for k in nxt.keyframes if k >= max(fade, skip)), None)
         if end < start or head is None:
             return None
         if end > start:
             items.append(Copy(i, start, end))
-        items.append(Window(i, end, lay.frames - end, skip, head, fade))
+        seek = max(k for k in lay.keyframes if k <= end) if end < lay.frames else end
+        items.append(Window(i, end, lay.frames - end, skip, head, fade, seek))
         start = head
     return items

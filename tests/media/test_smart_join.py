@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
+from grok_spicy_desktop.media import smart_join
 from grok_spicy_desktop.media.assemble import ClipSpec, assemble
-from grok_spicy_desktop.media.ffmpeg import run_ffmpeg
+from grok_spicy_desktop.media.errors import MediaError
+from grok_spicy_desktop.media.ffmpeg import FFmpegCancelled, run_ffmpeg
 from grok_spicy_desktop.media.probe import probe
 from grok_spicy_desktop.media.smart_join import smart_assemble
 from grok_spicy_desktop.media.smart_plan import (
@@ -22,6 +26,8 @@ from grok_spicy_desktop.media.smart_plan import (
     Window,
     parse_framecrc,
     plan_join,
+    scan_clips,
+    try_scan,
 )
 
 from .conftest import Clips
@@ -116,6 +122,10 @@ def test_crossfades_reencode_only_windows_and_join_cleanly(
     apts = [p for _, p in audio]
     assert all(abs(b - a - 1024) <= 1 for a, b in itertools.pairwise(apts))
     assert abs(len(apts) * 1024 / 48000 - frames / FPS) < 0.05
+    # ... and decoding to exactly the film's length in samples.
+    pcm = tmp_path / "film.s16"
+    run_ffmpeg(["-y", "-i", result.path, "-map", "0:a:0", "-f", "s16le", "-ac", "1", pcm])
+    assert pcm.stat().st_size == 2 * frames * 48000 // FPS
 
     # Pixels: the copied ranges are bit-identical to the sources; the fade frames are new.
     film = _frame_hashes(result.path, tmp_path)
@@ -177,15 +187,25 @@ def test_plan_join_windows_follow_the_keyframes(tmp_path: Path) -> None:
 
     clips = [layout(144, [0, 48, 96]), layout(144, [0, 24, 72, 120]), layout(144, [0])]
     items = plan_join(clips, ["crossfade", "cut", "cut"], FPS)  # type: ignore[arg-type]
+    # No B-frames here: every frame is a clean cut, so the copy runs right up to the fade and
+    # the window decodes from keyframe 96 but re-encodes only the 12 faded frames of clip 0.
     assert items == [
-        Copy(0, 0, 96),
-        Window(left=0, tail_from=96, tail_frames=48, skip=0, head_to=24, fade=12),
+        Copy(0, 0, 132),
+        Window(left=0, tail_from=132, tail_frames=12, skip=0, head_to=24, fade=12, seek_from=96),
         Copy(1, 24, 144),
         Copy(2, 0, 144),
     ]
     # A continuous join drops the next clip's first frame: re-encoded up to its next keyframe.
     items = plan_join(clips[:2], ["continuous", "cut"], FPS)  # type: ignore[arg-type]
-    assert items == [Copy(0, 0, 144), Window(0, 144, 0, 1, 24, 0), Copy(1, 24, 144)]
+    assert items == [Copy(0, 0, 144), Window(0, 144, 0, 1, 24, 0, 144), Copy(1, 24, 144)]
+    # With B-frames a copy can only end where every frame shown so far has been decoded.
+    order = [0, 3, 1, 2, 6, 4, 5, 9, 7, 8, 11, 10]
+    lines = ["#tb 0: 1/12288"]
+    for n, frame in enumerate(order):
+        lines.append(f"0, {(n - 1) * 512}, {frame * 512}, 512, 100, 0x0" + (", F=0x0" * bool(n)))
+    bframes = parse_framecrc("\n".join(lines), FPS, tmp_path / "b.mp4")
+    assert sorted(bframes.cuts) == [0, 1, 4, 7, 10]
+    assert bframes.cuts[7] == Fraction(6 * 512, 12288)  # the dts of the packet at the cut
     # No keyframe after the fade in the next clip: not possible.
     assert plan_join(clips[1:], ["crossfade", "cut"], FPS) is None  # type: ignore[arg-type]
 
@@ -204,3 +224,119 @@ def test_continuous_join_drops_the_first_frame_of_the_next_clip(
     assert len(film) == 72 + 71
     assert film[:72] == src_a
     assert film[72 + 11 :] == src_b[12:]
+
+
+def test_one_scan_describes_every_clip_like_a_probe(clips: Clips, tmp_path: Path) -> None:
+    paths = [_gop_clip(clips, "gop0.mp4", 3.0), clips.land24, _gop_clip(clips, "gop1.mp4", 3.0)]
+    scan = scan_clips(paths, FPS, tmp_path, None)
+    assert scan.infos == [probe(p) for p in paths]
+    assert [lay.frames for lay in scan.layouts] == [72, 48, 72]
+    scan.discard()
+    assert not list(tmp_path.glob("smart_*"))
+
+
+def test_an_unscannable_clip_falls_back_to_the_probes_clear_error(
+    clips: Clips, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"not a video")
+    a = _gop_clip(clips, "gop0.mp4", 3.0)
+    assert try_scan([a, broken], FPS, tmp_path, None) is None
+    assert not list(tmp_path.glob("smart_*"))
+    specs = [ClipSpec(a, transition="crossfade"), ClipSpec(broken, label="scene 2")]
+    with pytest.raises(MediaError, match="Cannot use scene 2"):
+        assemble(specs, tmp_path / "film.mp4", aspect_ratio="16:9", resolution="480p")
+
+
+def _gray_frames(path: Path, first: int, last: int, tmp: Path) -> list[bytes]:
+    """Frames ``first..last-1`` of ``path`` as 8-bit gray 214x120 pictures."""
+    out = tmp / f"{path.stem}_{first}_{last}.gray"
+    pick = f"select=between(n\\,{first}\\,{last - 1}),scale=214:120,format=gray"
+    run_ffmpeg(["-y", "-i", path, "-vf", pick, "-fps_mode", "passthrough", "-f", "rawvideo", out])
+    data = out.read_bytes()
+    size = 214 * 120
+    return [data[i : i + size] for i in range(0, len(data), size)]
+
+
+def _distance(a: bytes, b: bytes) -> float:
+    return sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) / len(a)
+
+
+def test_copy_ends_inside_a_gop_and_the_window_resumes_at_the_same_frame(
+    clips: Clips, tmp_path: Path
+) -> None:
+    # A keyframe every 24 frames, a 12-frame fade from frame 60: the copy runs past keyframe 48
+    # to the last clean cut before the fade; the window re-encodes only from that cut.
+    a = _gop_clip(clips, "gop24a.mp4", 3.0, gop=24)
+    b = _gop_clip(clips, "gop24b.mp4", 3.0, gop=24, tone=520)
+    scan = scan_clips([a, b], FPS, tmp_path, None)
+    items = plan_join(scan.layouts, ["crossfade", "cut"], FPS)
+    scan.discard()
+    assert items is not None
+    copy, window = items[0], items[1]
+    assert isinstance(copy, Copy) and isinstance(window, Window)
+    assert 48 < copy.end <= 60 and window.seek_from == 48 and window.tail_from == copy.end
+    result = assemble(
+        [ClipSpec(a, transition="crossfade"), ClipSpec(b)],
+        tmp_path / "film.mp4",
+        aspect_ratio="16:9",
+        resolution="480p",
+    )
+    video = [(d, p) for s, d, p in _packets(result.path) if s == 0]
+    assert len(video) == 72 + 72 - 12
+    assert all(y[0] > x[0] for x, y in itertools.pairwise(video))
+    film, src = _frame_hashes(result.path, tmp_path), _frame_hashes(a, tmp_path)
+    assert film[: copy.end] == src[: copy.end]
+    assert film[copy.end] != src[copy.end]
+    # The re-encoded frames before the fade are the source's frames at the same index (not a
+    # neighbour's): the window's decode starts at the keyframe and skips exactly to the cut.
+    got = _gray_frames(result.path, copy.end, 60, tmp_path)
+    want = _gray_frames(a, copy.end - 1, 61, tmp_path)
+    for i, frame in enumerate(got):
+        same = _distance(frame, want[i + 1])
+        assert same < _distance(frame, want[i]) and same < _distance(frame, want[i + 2])
+
+
+def test_cancel_during_the_smart_join_leaves_nothing_behind(clips: Clips, tmp_path: Path) -> None:
+    a = _gop_clip(clips, "gop0.mp4", 3.0)
+    b = _gop_clip(clips, "gop1.mp4", 3.0, tone=480)
+    cancel = threading.Event()
+    work = tmp_path / "work"
+    with pytest.raises(FFmpegCancelled):
+        assemble(
+            [ClipSpec(a, transition="crossfade"), ClipSpec(b)],
+            tmp_path / "film.mp4",
+            aspect_ratio="16:9",
+            resolution="480p",
+            cancel=cancel,
+            progress=lambda _: cancel.set(),  # cancelled as soon as the first job is done
+            work_dir=work,
+        )
+    assert not (tmp_path / "film.mp4").exists()
+    assert not list(work.iterdir())
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".film")]
+
+
+@pytest.mark.parametrize("audio_first", [True, False])
+def test_the_film_is_whole_whichever_job_ends_last(
+    clips: Clips, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, audio_first: bool
+) -> None:
+    # One worker runs the jobs in cost order: the audio first (then the last window writes the
+    # whole film) or last (then the picture is joined first and the audio added after it).
+    monkeypatch.setattr(smart_join.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    monkeypatch.setattr(smart_join, "_window_cost", lambda _win: 0.0 if audio_first else 99.0)
+    a = _gop_clip(clips, "gop0.mp4", 3.0)
+    b = _gop_clip(clips, "gop1.mp4", 3.0, tone=480)
+    result = assemble(
+        [ClipSpec(a, transition="crossfade"), ClipSpec(b)],
+        tmp_path / "film.mp4",
+        aspect_ratio="16:9",
+        resolution="480p",
+        work_dir=tmp_path / "work",
+    )
+    rows = _packets(result.path)
+    assert len([r for r in rows if r[0] == 0]) == 72 + 72 - 12
+    pcm = tmp_path / "film.s16"
+    run_ffmpeg(["-y", "-i", result.path, "-map", "0:a:0", "-f", "s16le", "-ac", "1", pcm])
+    assert pcm.stat().st_size == 2 * (72 + 72 - 12) * 48000 // FPS
+    assert not list((tmp_path / "work").iterdir())
