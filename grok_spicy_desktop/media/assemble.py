@@ -3,19 +3,18 @@
 Four paths, cheapest first:
 
 1. **Stream copy** - every clip already is H.264 yuv420p at the target size and fps with AAC
-   48 kHz stereo (and no rotation, square pixels, one H.264 profile): the concat demuxer copies
-   the packets (``stream_copied=True``); no quality loss, well under a second. The MP4 keeps
-   the first clip's H.264 parameter sets, so clips from different encoders with one profile
-   could still differ in level/settings; AI clips from one service are uniform in practice.
+   48 kHz stereo (no rotation, square pixels, one H.264 profile): the picture packets are
+   copied (``stream_copied=True``) and the sound re-encoded in parallel chunks, each clip's cut
+   to its picture (``smart_join``; copied AAC ran ~35 ms long per join). The MP4 keeps the
+   first clip's H.264 parameter sets; AI clips from one service are uniform in practice.
 2. **Normalize + concat** - each clip is re-encoded once to the target format (letterbox or
    pillarbox only when its ratio differs, silence added when it has no audio) and cached in
    ``work_dir`` under a key of (source path, mtime, size, target); the normalized clips are then
    concatenated by stream copy. Re-assembling after one clip changed re-encodes only that clip.
    A single clip is normalized too (the original copied it raw, so a lone clip kept the wrong
    size/fps).
-3. **Smart cross-fades** - conforming clips with cross-fades: every clip is stream-copied except
-   a short window around each fade (last keyframe before it to first keyframe after it), which
-   is re-encoded; the audio is re-encoded in parallel chunks (see ``smart_join``).
+3. **Smart cross-fades** - as 1, plus one short re-encoded window per fade (from the last clean
+   cut before it to the first keyframe after it; see ``smart_join``).
 4. **Cross-fades** - otherwise a ``crossfade`` transition needs pixels from two clips at once, so
    the whole film is re-encoded in one FFmpeg pass (xfade + acrossfade, 0.5 s each). Each cross-fade makes
    the film 0.5 s shorter than the sum of its clips; ``clip_starts`` gives the real timeline.
@@ -267,7 +266,7 @@ def assemble(
     try:
         with work_folder(work_dir) as folder:
             paths = [c.path for c in clips]
-            scan = try_scan(paths, fps, folder, cancel) if crossfades and smart else None
+            scan = try_scan(paths, fps, folder, cancel) if smart else None
             if scan is not None:
                 infos = scan.infos
             else:
@@ -280,11 +279,12 @@ def assemble(
             )
             if scan is not None and not conform:
                 scan.discard()
-            if crossfades and conform and smart:
+            if scan is not None and conform:
                 where = (paths, transitions, dest, folder, fps, infos[0].video_profile or "high")
                 joined = smart_assemble(*where, cancel, progress, scan)
                 if joined is not None:
-                    return _result(dest, joined.duration, False, joined.durations, joined.fades)
+                    copied = not crossfades  # every picture packet copied, nothing re-encoded
+                    return _result(dest, joined.duration, copied, joined.durations, joined.fades)
             if crossfades:
                 return _assemble_crossfade(clips, infos, dest, width, height, fps, cancel, progress)
             if conform:

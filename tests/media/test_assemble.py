@@ -9,7 +9,7 @@ import pytest
 
 from grok_spicy_desktop.media.assemble import ClipSpec, assemble, matches_target, target_size
 from grok_spicy_desktop.media.errors import MediaError
-from grok_spicy_desktop.media.ffmpeg import FFmpegCancelled
+from grok_spicy_desktop.media.ffmpeg import FFmpegCancelled, run_ffmpeg
 from grok_spicy_desktop.media.probe import exact_duration, probe
 
 from .conftest import Clips
@@ -119,6 +119,11 @@ def test_conforming_clips_are_stream_copied(clips: Clips, tmp_path: Path) -> Non
     assert result.stream_copied
     assert_film(result.path, (854, 480), 2.5, tolerance=0.2)
     assert result.clip_durations == pytest.approx([1.0, 1.5], abs=0.05)
+    # The sound is exactly as long as the picture: copied AAC packets ran ~35 ms long per join
+    # (each clip's priming frame and padded last frame).
+    pcm = tmp_path / "sound.raw"
+    run_ffmpeg(["-y", "-i", result.path, "-map", "0:a", "-f", "s16le", "-ac", "1", pcm])
+    assert pcm.stat().st_size // 2 == round(2.5 * 48000)
 
 
 def test_one_nonconforming_clip_disables_stream_copy(clips: Clips, tmp_path: Path) -> None:
