@@ -288,7 +288,9 @@ def assemble(
             if crossfades:
                 return _assemble_crossfade(clips, infos, dest, width, height, fps, cancel, progress)
             if conform:
-                return _assemble_copy(clips, infos, dest, folder, cancel, progress)
+                durations = [info.duration for info in infos]
+                where2 = (paths, durations, dest, folder, fps, cancel, progress)
+                return _join_cuts(*where2, copied=True, smart=False)
             return _assemble_normalized(
                 clips, infos, dest, folder, width, height, fps, cancel, progress
             )
@@ -299,27 +301,32 @@ def assemble(
         ) from exc
 
 
-def _assemble_copy(
-    clips: Sequence[ClipSpec],
-    infos: Sequence[MediaInfo],
+def _join_cuts(
+    paths: Sequence[Path],
+    durations: Sequence[float],
     dest: Path,
     folder: Path,
+    fps: int,
     cancel: threading.Event | None,
     progress: ProgressFn | None,
+    *,
+    copied: bool,
+    smart: bool,
 ) -> AssemblyResult:
-    durations = [info.duration for info in infos]
+    """Conforming clips joined by cuts: the smart join (each clip's sound cut to its picture)
+    when ``smart``, else (or when it cannot) a plain concat of the packets."""
+    cuts = ["cut"] * len(paths)
+    joined = (
+        smart_assemble(paths, cuts, dest, folder, fps, "high", cancel, progress) if smart else None
+    )
+    if joined is not None:
+        return _result(dest, joined.duration, copied, joined.durations, joined.fades)
     with staged(dest) as tmp:
-        concat_copy(
-            [clip.path for clip in clips],
-            tmp,
-            folder,
-            duration_hint=sum(durations),
-            cancel=cancel,
-            progress=progress,
-        )
+        hint = sum(durations)
+        concat_copy(paths, tmp, folder, duration_hint=hint, cancel=cancel, progress=progress)
         check_cancel(cancel)
         measured = probe(tmp).duration
-    return _result(dest, measured, True, durations, [0.0] * (len(durations) - 1))
+    return _result(dest, measured, copied, list(durations), [0.0] * (len(durations) - 1))
 
 
 def _assemble_normalized(
@@ -353,18 +360,8 @@ def _assemble_normalized(
         normalized.append(path)
         durations.append(seconds)
     check_cancel(cancel)
-    with staged(dest) as tmp:
-        concat_copy(
-            normalized,
-            tmp,
-            folder,
-            duration_hint=sum(durations),
-            cancel=cancel,
-            progress=steps.step(len(clips)),
-        )
-        check_cancel(cancel)
-        measured = probe(tmp).duration
-    return _result(dest, measured, False, durations, [0.0] * (len(durations) - 1))
+    where = (normalized, durations, dest, folder, fps, cancel, steps.step(len(clips)))
+    return _join_cuts(*where, copied=False, smart=len(normalized) > 1)
 
 
 def _assemble_crossfade(

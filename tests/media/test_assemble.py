@@ -136,6 +136,10 @@ def test_one_nonconforming_clip_disables_stream_copy(clips: Clips, tmp_path: Pat
     )
     assert not result.stream_copied
     assert_film(result.path, (854, 480), 2.0, tolerance=0.2)
+    # Normalized clips are joined with their sound cut to their picture too: no drift.
+    pcm = tmp_path / "sound.raw"
+    run_ffmpeg(["-y", "-i", result.path, "-map", "0:a", "-f", "s16le", "-ac", "1", pcm])
+    assert pcm.stat().st_size // 2 == round(sum(result.clip_durations) * 48000)
 
 
 def test_conforming_clips_for_another_target_are_normalized(clips: Clips, tmp_path: Path) -> None:
