@@ -19,10 +19,9 @@ Four paths, cheapest first:
    the whole film is re-encoded in one FFmpeg pass (xfade + acrossfade, 0.5 s each). Each cross-fade makes
    the film 0.5 s shorter than the sum of its clips; ``clip_starts`` gives the real timeline.
 
-Normalized clips are trimmed to whole frames with audio cut/padded to exactly the same length,
-so concatenation cannot drift. The joined MP4 starts its video about 21 ms late (AAC encoder
-priming of the first clip); that offset is constant, not cumulative. Cache entries are never
-pruned here: switching back to an earlier take reuses its entry (``work_dir`` is per project).
+Normalized clips are trimmed to whole frames with audio cut/padded to exactly the same length
+and joined like path 1 (picture copied, sound cut to each picture), so nothing drifts. Cache
+entries are never pruned here: an earlier take reuses its entry (``work_dir`` is per project).
 
 The result is written to a temp file in ``dest``'s folder and renamed at the end, so a cancel or
 failure never leaves a partial ``dest`` (an older ``dest`` survives untouched).
