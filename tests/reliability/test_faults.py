@@ -36,6 +36,7 @@ from tests.reliability.conftest import (
     wait_for,
 )
 from tests.reliability.faultrun import FAULTS, fast_config, run_once
+from tests.xai_server import CHAT_COST_USD, IMAGE_COST_USD
 
 CONCEPT = "A fox and a heron race the incoming tide"
 
@@ -196,9 +197,12 @@ def test_budget_cap_lowered_mid_run_stops_before_it_is_passed(
 
     def lower_the_cap() -> None:
         wait_for(lambda: server.paid("image") >= 2, 60, "both character sheets")
-        # Room for what is in flight when the second sheet is billed (the three plates'
-        # images start with the sheets, plus the sheets' checks), not for a keyframe or a video.
-        cap = round(session.project.spent_usd + 0.07, 4)
+        # What the server has billed (the app's ledger may not have the last answer yet), plus
+        # room for what is in flight when the second sheet is billed: the three plates' images
+        # start with the sheets, and the first checks; not a keyframe (it waits for its sheets'
+        # checks) nor a video.
+        billed = server.paid("chat") * CHAT_COST_USD + server.paid("image") * IMAGE_COST_USD
+        cap = round(billed + 0.07, 4)
         session.apply_settings(settings.model_copy(update={"budget_usd": cap}))
         caps.append(cap)
 
