@@ -28,13 +28,12 @@ from ..domain.story import (
     Scene,
 )
 from .scene_form import EMPTY_TEXT, INVALIDATES_TEXT, SceneForm
+from .thumb_loader import show_thumbnail
 from .thumbnails import (
     SPACING_M,
     StatusChip,
     error_color,
-    placeholder_pixmap,
     set_muted,
-    shared_cache,
     status_text,
 )
 
@@ -160,13 +159,12 @@ class SceneInspector(QWidget):
         """Repaint the keyframe thumbnail and the two chips; the form (and edits in it) stay.
         ``stale``: why the next run remakes the keyframe / video (None: it does not)."""
         rel = keyframe.path if keyframe else None
-        pix = (
-            shared_cache().get(Path(root) / rel, self.thumb.size(), crop=True)
-            if (root and rel)
-            else None
-        )
-        self.thumb.setPixmap(
-            pix or placeholder_pixmap(self.thumb.size(), "No keyframe yet", self.palette())
+        show_thumbnail(  # decoded off the GUI thread (bench 3.1 caught it decoding here)
+            self.thumb,
+            Path(root) / rel if (root and rel) else None,
+            self.thumb.size(),
+            empty="No keyframe yet",
+            missing="Keyframe file is missing",
         )
         k_status = "stale" if stale[0] else (str(keyframe.status) if keyframe else "pending")
         v_status = "stale" if stale[1] else (str(video.status) if video else "pending")
