@@ -255,8 +255,6 @@ def smart_join(
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="smart-join") as pool:
             futures += [pool.submit(encode, args, pool) for _, args in jobs]
-            if not windows:
-                futures.append(pool.submit(join, False))
             try:
                 while futures:
                     futures.pop(0).result()
@@ -265,7 +263,9 @@ def smart_join(
                     fut.cancel()
                 raise
         check_cancel(cancel)
-        if not finished.is_set():  # the audio was the last job: add it to the picture
+        if not windows:  # cuts only: one stream copy writes the film once the audio is done
+            join(True)
+        elif not finished.is_set():  # the audio was the last job: add it to the picture
             packets = splice(chunks, encoded, audio)
             mux: list[str | Path] = [
                 "-y", "-i", input_arg(video), "-i", input_arg(audio), "-map", "0:v:0",
