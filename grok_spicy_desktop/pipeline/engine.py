@@ -32,7 +32,7 @@ from .events import (
     RunStarted,
     ScriptWritten,
 )
-from .guard import guard as guard_asset
+from .guard import guard_asset
 from .healing import retry_failed
 from .plan import estimate_usd, make_plan
 from .script import write_script, write_state
@@ -82,14 +82,8 @@ def run_pipeline(ctx: RunContext, *, stop_after_plan: bool = False) -> RunOutcom
             scene = plan.scene(scene_id)
             asset = project.video(scene_id)
             assert scene is not None and asset is not None
-            guard_asset(
-                ctx,
-                asset,
-                f"scene {scene_id} video",
-                partial(make_video, ctx, plan, scene, asset),
-                partial(ctx.asset_changed, asset),
-                ("video", str(scene_id)),
-            )
+            work = partial(make_video, ctx, plan, scene, asset)
+            guard_asset(ctx, asset, f"scene {scene_id} video", work, ("video", str(scene_id)))
             with lock:
                 videos_done += 1
                 progress.set("videos", videos_done / n, f"{videos_done}/{n} scene videos")

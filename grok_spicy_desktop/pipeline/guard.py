@@ -59,6 +59,17 @@ def guard(
         fail(ctx, asset, label, str(exc), notify)
 
 
+def guard_asset(
+    ctx: RunContext,
+    asset: AssetBase,
+    label: str,
+    fn: Callable[[], None],
+    key: tuple[str, str] | None = None,
+) -> None:
+    """``guard`` for work that reports changes of ``asset`` itself (the usual case)."""
+    guard(ctx, asset, label, fn, lambda: ctx.asset_changed(asset), key)  # type: ignore[arg-type]
+
+
 def asset_key(asset: AssetBase) -> tuple[str, str] | None:
     """("character", name) / ("keyframe", scene id) / ("video", scene id) for the retry list."""
     if isinstance(asset, CharacterAsset):

@@ -18,7 +18,7 @@ from ..domain.project import AssetStatus
 from ..domain.story import StoryPlan
 from .characters import make_character
 from .context import RunContext
-from .guard import guard
+from .guard import guard_asset
 from .keyframes import make_keyframe
 from .videos import make_video
 
@@ -59,14 +59,8 @@ def _retry_round(ctx: RunContext, plan: StoryPlan, keys: set[tuple[str, str]]) -
     for asset in project.characters:
         if ("character", asset.name) in keys and asset.status != AssetStatus.DONE:
             ctx.check()
-            guard(
-                ctx,
-                asset,
-                f"character {asset.name}",
-                partial(make_character, ctx, plan, asset),
-                partial(ctx.asset_changed, asset),
-                key=("character", asset.name),
-            )
+            work = partial(make_character, ctx, plan, asset)
+            guard_asset(ctx, asset, f"character {asset.name}", work, ("character", asset.name))
     for scene in plan.scenes:
         sid = str(scene.scene_id)
         kf = project.keyframe(scene.scene_id)
@@ -74,23 +68,11 @@ def _retry_round(ctx: RunContext, plan: StoryPlan, keys: set[tuple[str, str]]) -
         redo_keyframe = ("keyframe", sid) in keys and kf is not None
         if redo_keyframe and kf is not None and kf.status != AssetStatus.DONE:
             ctx.check()
-            guard(
-                ctx,
-                kf,
-                f"scene {sid} keyframe",
-                partial(make_keyframe, ctx, plan, scene, kf),
-                partial(ctx.asset_changed, kf),
-                key=("keyframe", sid),
-            )
+            work = partial(make_keyframe, ctx, plan, scene, kf)
+            guard_asset(ctx, kf, f"scene {sid} keyframe", work, ("keyframe", sid))
         if video is None or video.status == AssetStatus.DONE:
             continue
         if ("video", sid) in keys or redo_keyframe:
             ctx.check()
-            guard(
-                ctx,
-                video,
-                f"scene {sid} video",
-                partial(make_video, ctx, plan, scene, video),
-                partial(ctx.asset_changed, video),
-                key=("video", sid),
-            )
+            work = partial(make_video, ctx, plan, scene, video)
+            guard_asset(ctx, video, f"scene {sid} video", work, ("video", sid))

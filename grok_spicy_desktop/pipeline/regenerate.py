@@ -25,8 +25,9 @@ from ..domain.project import (
 )
 from .characters import make_character
 from .context import RunContext
-from .engine import collect_gaps, guard_asset
+from .engine import collect_gaps
 from .events import RunFinished
+from .guard import guard
 from .keyframes import make_keyframe
 from .plates import make_plate
 from .script import write_state
@@ -117,7 +118,7 @@ def regenerate(ctx: RunContext, kind: AssetKind, key: str | int) -> RunOutcome:
                 assert isinstance(asset, VideoAsset)
                 work = partial(make_video, ctx, plan, scene, asset)
                 notify = partial(ctx.asset_changed, asset)
-        guard_asset(ctx, asset, label, work, notify)
+        guard(ctx, asset, label, work, notify)
         if ctx.fatal:
             raise ctx.fatal
     finally:

@@ -19,7 +19,7 @@ from ..domain.story import Scene, StoryPlan
 from .characters import make_character
 from .context import RunContext
 from .events import Asset, ProgressChanged
-from .guard import guard as guard_asset
+from .guard import guard, guard_asset
 from .keyframes import make_keyframe
 from .parallel import AssetJob, run_assets
 from .plates import make_plate, plates_mode
@@ -106,14 +106,14 @@ def run_images(
         progress.set("characters", 1.0, "No characters")
     if plates_mode(ctx):
         jobs = first + keyframes
-        run_assets(ctx, jobs, workers=len(jobs), guard=guard_asset, name="image", on_done=done)
+        run_assets(ctx, jobs, workers=len(jobs), guard=guard, name="image", on_done=done)
         return
     workers = ctx.config.character_concurrency
-    run_assets(ctx, first, workers=workers, guard=guard_asset, name="sheet", on_done=done)
+    run_assets(ctx, first, workers=workers, guard=guard, name="sheet", on_done=done)
     if ctx.fatal:
         raise ctx.fatal
     for i, (scene, job) in enumerate(zip(plan.scenes, keyframes, strict=True)):
         ctx.check()
         progress.set("keyframes", i / n_kf, f"Keyframe {i + 1}/{n_kf}: {scene.title}")
-        guard_asset(ctx, job.asset, job.label, job.work, partial(ctx.asset_changed, job.asset))
+        guard_asset(ctx, job.asset, job.label, job.work)
         final(scene.scene_id)
